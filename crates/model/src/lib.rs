@@ -30,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod check;
 mod error;
 mod ids;
 mod job;
@@ -42,6 +43,7 @@ mod travel;
 mod units;
 mod vehicle;
 
+pub use crate::check::{check_solution, CheckReport, RouteReport, Violation};
 pub use crate::error::ModelError;
 pub use crate::ids::{ContainerId, JobId, PartId, SiteId, SkillId, VehicleTypeId};
 pub use crate::job::{Assignment, Job, JobKind, Stop};
