@@ -47,7 +47,16 @@ impl VrplibType {
             _ => return None,
         })
     }
-    fn name(self) -> &'static str {
+    /// The TYPE a VRPLIB text declares, if it is one of the known types.
+    #[must_use]
+    pub fn declared_in(text: &str) -> Option<Self> {
+        let line = text.lines().find(|l| l.trim_start().starts_with("TYPE"))?;
+        Self::parse(line.split_once(':')?.1.trim())
+    }
+
+    /// The name used on the TYPE line.
+    #[must_use]
+    pub fn name(self) -> &'static str {
         match self {
             Self::Cvrp => "CVRP",
             Self::Vrptw => "VRPTW",
@@ -255,6 +264,18 @@ pub fn read_vrplib(text: &str, options: &VrplibOptions) -> Result<Instance, Form
         if !KNOWN.contains(&name.as_str()) {
             return Err(FormatError::parse(*line, format!("{name} is not supported")));
         }
+        let allowed = match name.as_str() {
+            "BACKHAUL_SECTION" => ty == VrplibType::Vrpb,
+            "TIME_WINDOW_SECTION" => matches!(ty, VrplibType::Vrptw | VrplibType::Mtvrptwr),
+            "RELEASE_TIME_SECTION" | "VEHICLES_RELOAD_DEPOT_SECTION" => ty == VrplibType::Mtvrptwr,
+            "CAPACITY_SECTION" | "VEHICLES_FIXED_COST_SECTION" | "VEHICLES_UNIT_DISTANCE_COST_SECTION" => {
+                ty == VrplibType::Hfvrp
+            }
+            _ => true,
+        };
+        if !allowed {
+            return Err(FormatError::parse(*line, format!("{name} does not belong in a {} instance", ty.name())));
+        }
     }
     let n = p.count("DIMENSION")?.ok_or_else(|| FormatError::parse(0, "DIMENSION missing"))?;
     if n < 2 {
@@ -361,7 +382,10 @@ pub fn read_vrplib(text: &str, options: &VrplibOptions) -> Result<Instance, Form
         Some((open, close)) => TimeWindow::new(Duration(open), Duration(close)),
         None => TimeWindow::ALWAYS,
     };
-    let vehicle_types = if ty == VrplibType::Hfvrp || p.sections.contains_key("CAPACITY_SECTION") {
+    if ty == VrplibType::Mtvrptwr && !p.sections.contains_key("VEHICLES_RELOAD_DEPOT_SECTION") {
+        return Err(FormatError::parse(0, "MTVRPTWR needs VEHICLES_RELOAD_DEPOT_SECTION"));
+    }
+    let vehicle_types = if ty == VrplibType::Hfvrp {
         let k = vehicles.ok_or_else(|| FormatError::parse(0, "VEHICLES missing (needed with CAPACITY_SECTION)"))?;
         let caps =
             p.indexed("CAPACITY_SECTION", k, 1)?.ok_or_else(|| FormatError::parse(0, "CAPACITY_SECTION missing"))?;
@@ -432,22 +456,6 @@ pub fn read_vrplib(text: &str, options: &VrplibOptions) -> Result<Instance, Form
     Ok(Instance { problem: data.validate()?, cost_units })
 }
 
-/// The type a problem would be written as.
-fn type_of(problem: &Problem) -> VrplibType {
-    let vts = problem.vehicle_types();
-    if problem.linehauls_before_backhauls() {
-        VrplibType::Vrpb
-    } else if vts.iter().any(|v| !v.reload_sites.is_empty()) {
-        VrplibType::Mtvrptwr
-    } else if vts.len() > 1 || vts.iter().any(|v| v.fixed_cost.0 != 0 || v.unit_distance_cost != 1) {
-        VrplibType::Hfvrp
-    } else if problem.jobs().iter().any(|j| j.stops().iter().any(|s| !s.windows.is_empty())) {
-        VrplibType::Vrptw
-    } else {
-        VrplibType::Cvrp
-    }
-}
-
 fn unscale(v: i64, scale: i64) -> String {
     if scale == 1 {
         v.to_string()
@@ -467,20 +475,58 @@ fn unscale(v: i64, scale: i64) -> String {
     }
 }
 
-/// Writes a problem in the VRPLIB dialect [`read_vrplib`] reads, choosing the TYPE from the
-/// problem's shape (backhaul rule: VRPB; reload sites: MTVRPTWR; several vehicle types or costs:
-/// HFVRP; time windows: VRPTW; else CVRP). Reading the text back with the same `options` gives
-/// the same problem.
+/// Writes a problem as a VRPLIB instance of type `ty`, in the dialect [`read_vrplib`] reads, with
+/// that type's conventions: reading the text back with the same `options` gives the same
+/// problem.
 ///
 /// # Errors
-/// [`FormatError::Parse`] (line 0) when the problem has a shape VRPLIB cannot express:
+/// [`FormatError::Parse`] (line 0) when the problem has a shape the type cannot express:
 /// geographic coordinates, several load dimensions, several windows per stop, shipments,
-/// sites other than depots and customers, or depots that are not the first sites.
-pub fn write_vrplib(problem: &Problem, options: &VrplibOptions) -> Result<String, FormatError> {
-    let unsupported = |why: &str| Err(FormatError::parse(0, format!("cannot write as VRPLIB: {why}")));
-    let ty = type_of(problem);
+/// depots that are not the first sites, windows outside VRPTW/MTVRPTWR, pickups outside VRPB,
+/// several vehicle types or costs outside HFVRP, reloads or release times outside MTVRPTWR.
+pub fn write_vrplib(problem: &Problem, ty: VrplibType, options: &VrplibOptions) -> Result<String, FormatError> {
+    let unsupported = |why: &str| Err(FormatError::parse(0, format!("cannot write as {}: {why}", ty.name())));
+    let vts = problem.vehicle_types();
+    if problem.linehauls_before_backhauls() != (ty == VrplibType::Vrpb) {
+        return unsupported("the linehauls-before-backhauls rule holds exactly in VRPB");
+    }
+    if ty != VrplibType::Hfvrp && (vts.len() != 1 || vts[0].fixed_cost.0 != 0 || vts[0].unit_distance_cost != 1) {
+        return unsupported("several vehicle types, fixed or distance costs need HFVRP");
+    }
+    if vts.iter().any(|v| {
+        v.unit_duration_cost != 0
+            || v.max_duration.is_some()
+            || v.max_distance.is_some()
+            || v.energy.is_some()
+            || !v.skills.is_empty()
+            || v.max_reloads.is_some()
+            || v.reload_time.0 != 0
+    }) {
+        return unsupported("duration costs, route limits, energy, skills or reload limits");
+    }
+    if (ty == VrplibType::Mtvrptwr) != vts.iter().all(|v| !v.reload_sites.is_empty()) {
+        return unsupported("reload sites exist exactly in MTVRPTWR");
+    }
+    if problem
+        .jobs()
+        .iter()
+        .any(|j| !j.skills.is_empty() || j.priority != 0 || j.assignment != milkrun_model::Assignment::Required)
+    {
+        return unsupported("skills, priorities or optional jobs");
+    }
+    if !problem.parts().is_empty()
+        || !problem.containers().is_empty()
+        || !problem.skills().is_empty()
+        || problem.horizon().is_some()
+    {
+        return unsupported("parts, containers, skills or a horizon");
+    }
     if problem.dimensions().len() != 1 {
         return unsupported("VRPLIB has exactly one load dimension");
+    }
+    let has_windows = matches!(ty, VrplibType::Vrptw | VrplibType::Mtvrptwr);
+    if !has_windows && vts.iter().any(|v| v.shift != TimeWindow::ALWAYS) {
+        return unsupported("a shift outside VRPTW/MTVRPTWR");
     }
     let time_scale: i64 = match ty {
         VrplibType::Vrptw | VrplibType::Mtvrptwr => 10,
@@ -494,8 +540,11 @@ pub fn write_vrplib(problem: &Problem, options: &VrplibOptions) -> Result<String
     let mut job_at: Vec<Option<&Job>> = vec![None; n];
     for job in problem.jobs() {
         let JobKind::Service { stop, .. } = &job.kind else { return unsupported("shipments") };
-        if stop.windows.len() > 1 {
-            return unsupported("several windows per stop");
+        if stop.windows.len() > 1 || (!has_windows && !stop.windows.is_empty()) {
+            return unsupported("several windows per stop, or windows outside VRPTW/MTVRPTWR");
+        }
+        if job.name != (stop.site.index() + 1).to_string() {
+            return unsupported("job names other than their node number");
         }
         let slot = &mut job_at[stop.site.index()];
         if slot.is_some() || problem.site(stop.site).kind == SiteKind::Depot {
@@ -506,7 +555,16 @@ pub fn write_vrplib(problem: &Problem, options: &VrplibOptions) -> Result<String
     if let Some(i) = (depots.len()..n).find(|&i| job_at[i].is_none()) {
         return unsupported(&format!("site #{i} has no job"));
     }
-    let vts = problem.vehicle_types();
+    for (i, site) in problem.sites().iter().enumerate() {
+        let kind_ok = matches!(site.kind, SiteKind::Depot | SiteKind::Customer);
+        if site.name != (i + 1).to_string()
+            || !site.windows.is_empty()
+            || site.calendar != Default::default()
+            || !kind_ok
+        {
+            return unsupported(&format!("site #{i}: VRPLIB sites are named by number, with no windows or calendar"));
+        }
+    }
     let vt0 = &vts[0];
     if vts.iter().any(|v| v.start != SiteId(0) || v.end != Some(SiteId(0)) || v.shift != vt0.shift) {
         return unsupported("vehicles must start and end at the first depot and share one shift");
@@ -544,7 +602,6 @@ pub fn write_vrplib(problem: &Problem, options: &VrplibOptions) -> Result<String
         return unsupported("pickups outside a VRPB");
     }
     let stop_of = |i: usize| job_at[i].and_then(|j| j.stops().first().map(|s| (*s).clone()));
-    let has_windows = matches!(ty, VrplibType::Vrptw | VrplibType::Mtvrptwr);
     if has_windows {
         let _ = writeln!(out, "TIME_WINDOW_SECTION");
         for i in 0..n {
@@ -641,7 +698,8 @@ mod tests {
     #[test]
     fn cvrp_round_trip() {
         let a = read_vrplib(TINY, &VrplibOptions::default()).unwrap();
-        let text = write_vrplib(&a.problem, &VrplibOptions::default()).unwrap();
+        let ty = VrplibType::declared_in(TINY).unwrap();
+        let text = write_vrplib(&a.problem, ty, &VrplibOptions::default()).unwrap();
         let b = read_vrplib(&text, &VrplibOptions::default()).unwrap();
         assert_eq!(a.problem, b.problem);
     }
@@ -651,5 +709,28 @@ mod tests {
         assert_eq!(unscale(123, 10), "12.3");
         assert_eq!(unscale(120, 10), "12");
         assert_eq!(unscale(-5, 10), "-0.5");
+    }
+}
+
+#[doc(hidden)]
+pub(crate) mod tests_support {
+    use milkrun_model::Problem;
+
+    /// A fixed 8-node CVRP (one depot, seven clients) for property checks of `.sol` files.
+    pub(crate) fn small_problem() -> Problem {
+        let mut text = String::from("NAME: small\nTYPE: CVRP\nDIMENSION: 8\nCAPACITY: 100\nEDGE_WEIGHT_TYPE: EUC_2D\n");
+        text.push_str("NODE_COORD_SECTION\n");
+        for i in 1..=8 {
+            text.push_str(&format!("{i} {} {}\n", i * 3 % 7, i * 5 % 11));
+        }
+        text.push_str("DEMAND_SECTION\n1 0\n");
+        for i in 2..=8 {
+            text.push_str(&format!("{i} {i}\n"));
+        }
+        text.push_str("DEPOT_SECTION\n1\n-1\nEOF\n");
+        match super::read_vrplib(&text, &super::VrplibOptions::default()) {
+            Ok(i) => i.problem,
+            Err(e) => unreachable!("the fixed small problem is valid: {e}"),
+        }
     }
 }

@@ -1,0 +1,55 @@
+//! Integration tests of milkrun-formats: every benchmark file reads and round-trips, and every
+//! fuzz corpus entry satisfies its property.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+
+use milkrun_formats::{properties, read_to_string};
+
+fn shared_data() -> Option<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    d.is_dir().then_some(d).or_else(|| {
+        eprintln!("skipping: ../shared/data is absent");
+        None
+    })
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == ext)).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_vrplib_benchmark_round_trips() {
+    let Some(d) = shared_data() else { return };
+    let mut n = 0;
+    for set in ["CVRP", "CVRP-XXL", "VRPTW", "VRPB", "MTVRPTWR", "HFVRP"] {
+        for f in files(&d.join(set), "vrp") {
+            let text = read_to_string(&f).unwrap();
+            assert!(milkrun_formats::read_vrplib(&text, &Default::default()).is_ok(), "{}", f.display());
+            properties::vrplib(text.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            n += 1;
+        }
+    }
+    assert!(n >= 190, "only {n} files");
+}
+
+/// Replays `fuzz/corpus/<target>/*` through the same property the fuzz target checks.
+#[test]
+fn fuzz_corpora_replay() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let targets: [(&str, fn(&[u8]) -> Result<(), String>); 2] =
+        [("vrplib", properties::vrplib), ("sol", properties::sol)];
+    for (name, property) in targets {
+        let dir = root.join(name);
+        let entries: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        assert!(!entries.is_empty(), "empty corpus {}", dir.display());
+        for f in entries {
+            let data = std::fs::read(&f).unwrap();
+            property(&data).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        }
+    }
+}
