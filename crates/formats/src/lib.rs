@@ -20,11 +20,14 @@ mod instance;
 #[doc(hidden)]
 pub mod properties;
 mod sol;
+mod solomon;
+mod text;
 mod vrplib;
 
 pub use crate::error::{FormatError, MAX_ITEMS};
 pub use crate::instance::{CostUnits, Instance};
 pub use crate::sol::{read_sol, write_sol, SolFile};
+pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};
 pub use crate::vrplib::{read_vrplib, write_vrplib, HfvrpCost, VrplibOptions, VrplibType};
 
 /// Reads a whole file to a string, mapping the error to [`FormatError::Io`].
