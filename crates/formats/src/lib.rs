@@ -17,6 +17,7 @@
 
 mod error;
 mod instance;
+mod lilim;
 #[doc(hidden)]
 pub mod properties;
 mod sol;
@@ -26,6 +27,7 @@ mod vrplib;
 
 pub use crate::error::{FormatError, MAX_ITEMS};
 pub use crate::instance::{CostUnits, Instance};
+pub use crate::lilim::{read_lilim, write_lilim};
 pub use crate::sol::{read_sol, write_sol, SolFile};
 pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};
 pub use crate::vrplib::{read_vrplib, write_vrplib, HfvrpCost, VrplibOptions, VrplibType};
