@@ -17,6 +17,7 @@
 
 mod error;
 mod instance;
+mod irp;
 mod lilim;
 #[doc(hidden)]
 pub mod properties;
@@ -27,6 +28,7 @@ mod vrplib;
 
 pub use crate::error::{FormatError, MAX_ITEMS};
 pub use crate::instance::{CostUnits, Instance};
+pub use crate::irp::{read_irp, read_irp_bounds, write_irp, IrpInstance, IrpRetailer, IrpSupplier};
 pub use crate::lilim::{read_lilim, write_lilim};
 pub use crate::sol::{read_sol, write_sol, SolFile};
 pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};
