@@ -18,6 +18,7 @@
 mod error;
 mod instance;
 mod irp;
+mod json;
 mod lilim;
 #[doc(hidden)]
 pub mod properties;
@@ -29,6 +30,10 @@ mod vrplib;
 pub use crate::error::{FormatError, MAX_ITEMS};
 pub use crate::instance::{CostUnits, Instance};
 pub use crate::irp::{read_irp, read_irp_bounds, write_irp, IrpInstance, IrpRetailer, IrpSupplier};
+pub use crate::json::{
+    problem_from_json, problem_to_json, solution_from_json, solution_to_json, JSON_PROBLEM_FORMAT,
+    JSON_SOLUTION_FORMAT, JSON_VERSION,
+};
 pub use crate::lilim::{read_lilim, write_lilim};
 pub use crate::sol::{read_sol, write_sol, SolFile};
 pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};

@@ -153,10 +153,8 @@ pub fn read_lilim(text: &str, name: &str, scale: u32) -> Result<Instance, Format
             ));
         }
         if row.demand > 0 {
-            let job = Job::shipment(format!("{i}-{sibling}"), row.node.stop(i), other.node.stop(sibling), {
-                Load::single(row.demand)
-            });
-            jobs.push(job);
+            let (pickup, delivery) = (row.node.stop(i), other.node.stop(sibling));
+            jobs.push(Job::shipment(format!("{i}-{sibling}"), pickup, delivery, Load::single(row.demand)));
         }
     }
     let nodes: Vec<Node> = rows.iter().map(|r| r.node).collect();

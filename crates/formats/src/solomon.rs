@@ -324,9 +324,8 @@ mod tests {
         let e = write_solomon(&data.clone().validate().unwrap(), 1000).unwrap_err();
         assert!(e.to_string().contains("job #0"), "{e}");
         data.jobs.swap(0, 1);
-        data.jobs[1] = Job::delivery("1", Stop::at(SiteId(1)).window(TimeWindow::new(Duration(0), Duration(5))), {
-            Load::single(1)
-        });
+        let stop = Stop::at(SiteId(1)).window(TimeWindow::new(Duration(0), Duration(5)));
+        data.jobs[1] = Job::delivery("1", stop, Load::single(1));
         let e = write_solomon(&data.validate().unwrap(), 1000).unwrap_err();
         assert!(e.to_string().contains("not a Solomon problem"), "{e}");
     }
