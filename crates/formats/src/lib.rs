@@ -16,6 +16,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod geojson;
 mod instance;
 mod irp;
 mod json;
@@ -28,6 +29,7 @@ mod text;
 mod vrplib;
 
 pub use crate::error::{FormatError, MAX_ITEMS};
+pub use crate::geojson::routes_to_geojson;
 pub use crate::instance::{CostUnits, Instance};
 pub use crate::irp::{read_irp, read_irp_bounds, write_irp, IrpInstance, IrpRetailer, IrpSupplier};
 pub use crate::json::{
