@@ -256,6 +256,32 @@ mod tests {
         assert!(e.to_string().contains("site #9"), "{e}");
     }
 
+    /// The defaults docs/json-format.md promises for left-out fields.
+    #[test]
+    fn left_out_fields_take_the_documented_defaults() {
+        let text = r#"{"format": "milkrun-problem", "version": 1, "problem": {
+            "name": "minimal", "dimensions": ["kg"],
+            "sites": [{"name": "d", "kind": "depot", "location": {"planar": {"x": 0, "y": 0}}},
+                      {"name": "c", "kind": "customer", "location": {"lat_lon": {"lat": 0, "lon": 0}}}],
+            "jobs": [{"name": "j", "kind": {"service": {"stop": {"site": 1}, "delivery": [1], "pickup": [0]}}}],
+            "vehicle_types": [{"name": "v", "count": 1, "capacity": [5], "start": 0}],
+            "travel": {"size": 2, "distances": [0, 1, 1, 0], "durations": [0, 1, 1, 0]}}}"#;
+        let p = problem_from_json(text).unwrap();
+        let v = &p.vehicle_types()[0];
+        assert_eq!((v.end, v.shift, v.unit_distance_cost, v.fixed_cost), (None, TimeWindow::ALWAYS, 0, Money(0)));
+        let j = &p.jobs()[0];
+        assert_eq!((j.release, j.assignment, j.priority), (Duration(0), Assignment::Required, 0));
+        assert_eq!(p.sites()[0].calendar, Calendar::default());
+        assert!(p.horizon().is_none() && !p.linehauls_before_backhauls() && p.parts().is_empty());
+        let solution = solution_from_json(
+            r#"{"format": "milkrun-solution", "version": 1,
+            "solution": {"routes": [{"vehicle_type": 0, "visits": [{"service": 0}, {"reload": 0}]}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(solution.routes[0].departure, None);
+        assert!(solution.unassigned.is_empty());
+    }
+
     fn window() -> impl Strategy<Value = Option<TimeWindow>> {
         prop::option::of((0i64..1000, 0i64..1000).prop_map(|(a, w)| TimeWindow::new(Duration(a), Duration(a + w))))
     }
