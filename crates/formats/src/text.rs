@@ -183,6 +183,32 @@ mod tests {
         assert_eq!(unscaled(12_500, 1000), "12.5");
     }
 
+    proptest::proptest! {
+        /// Readers never panic on arbitrary text, and whatever they accept writes back to the
+        /// same value (the fuzz property of `properties.rs`, for the line-oriented formats).
+        #[test]
+        fn accepted_text_round_trips(
+            body in "([0-9]{1,3}(\\.[0-9])?[ \t]{1,2}){0,9}(-?[0-9]{1,2}[ \t])?\n{1,2}",
+            rows in 0usize..8,
+            head in proptest::sample::select(vec![
+                "x\nVEHICLE\nNUMBER\n2 50\nCUSTOMER\nCUST\n", "2 50 1\n", "3 2 100 1\n", ""]),
+        ) {
+            let text = format!("{head}{}", body.repeat(rows));
+            if let Ok(i) = crate::read_solomon(&text, 10) {
+                let back = crate::read_solomon(&crate::write_solomon(&i.problem, 10).unwrap(), 10).unwrap();
+                proptest::prop_assert_eq!(back.problem, i.problem);
+            }
+            if let Ok(i) = crate::read_lilim(&text, "f", 10) {
+                let back = crate::read_lilim(&crate::write_lilim(&i.problem, 10).unwrap(), "f", 10).unwrap();
+                proptest::prop_assert_eq!(back.problem, i.problem);
+            }
+            if let Ok(i) = crate::read_irp(&text, "f") {
+                proptest::prop_assert_eq!(crate::read_irp(&crate::write_irp(&i), "f").unwrap(), i);
+            }
+            let _ = crate::read_irp_bounds(&text);
+        }
+    }
+
     #[test]
     fn numbers_name_their_line() {
         assert!(int(7, "demand", "x").unwrap_err().to_string().starts_with("line 7:"));
