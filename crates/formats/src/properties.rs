@@ -41,3 +41,64 @@ pub fn sol(data: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Solomon: read, write, read again: the same problem.
+///
+/// # Errors
+/// A description of the mismatch.
+pub fn solomon(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else { return Ok(()) };
+    let scale = crate::SOLOMON_DEFAULT_SCALE;
+    let Ok(first) = crate::read_solomon(text, scale) else { return Ok(()) };
+    let written = crate::write_solomon(&first.problem, scale).map_err(|e| format!("cannot write back: {e}"))?;
+    let second = crate::read_solomon(&written, scale).map_err(|e| format!("cannot read back: {e}\n{written}"))?;
+    (first.problem == second.problem).then_some(()).ok_or_else(|| format!("round trip changed the problem:\n{written}"))
+}
+
+/// Li & Lim: read, write, read again: the same problem.
+///
+/// # Errors
+/// A description of the mismatch.
+pub fn lilim(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else { return Ok(()) };
+    let scale = crate::SOLOMON_DEFAULT_SCALE;
+    let Ok(first) = crate::read_lilim(text, "fuzz", scale) else { return Ok(()) };
+    let written = crate::write_lilim(&first.problem, scale).map_err(|e| format!("cannot write back: {e}"))?;
+    let second = crate::read_lilim(&written, "fuzz", scale).map_err(|e| format!("cannot read back: {e}\n{written}"))?;
+    (first.problem == second.problem).then_some(()).ok_or_else(|| format!("round trip changed the problem:\n{written}"))
+}
+
+/// IRP: read, write, read again: the same instance.
+///
+/// # Errors
+/// A description of the mismatch.
+pub fn irp(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else { return Ok(()) };
+    let Ok(first) = crate::read_irp(text, "fuzz") else { return Ok(()) };
+    let written = crate::write_irp(&first);
+    let second = crate::read_irp(&written, "fuzz").map_err(|e| format!("cannot read back: {e}\n{written}"))?;
+    (first == second).then_some(()).ok_or_else(|| format!("round trip changed the instance:\n{written}"))
+}
+
+/// JSON problems and solutions: read, write, read again: the same value.
+///
+/// # Errors
+/// A description of the mismatch.
+pub fn json(data: &[u8]) -> Result<(), String> {
+    let Ok(text) = std::str::from_utf8(data) else { return Ok(()) };
+    if let Ok(first) = crate::problem_from_json(text) {
+        let written = crate::problem_to_json(&first).map_err(|e| format!("cannot write back: {e}"))?;
+        let second = crate::problem_from_json(&written).map_err(|e| format!("cannot read back: {e}"))?;
+        if first != second {
+            return Err(format!("round trip changed the problem:\n{written}"));
+        }
+    }
+    if let Ok(first) = crate::solution_from_json(text) {
+        let written = crate::solution_to_json(&first).map_err(|e| format!("cannot write back: {e}"))?;
+        let second = crate::solution_from_json(&written).map_err(|e| format!("cannot read back: {e}"))?;
+        if first != second {
+            return Err(format!("round trip changed the solution:\n{written}"));
+        }
+    }
+    Ok(())
+}

@@ -53,3 +53,20 @@ fn fuzz_corpora_replay() {
         }
     }
 }
+
+/// The seeds are valid inputs, so the replay exercises the round trip, not only rejection.
+#[test]
+fn fuzz_seeds_are_accepted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let read = |p: &str| read_to_string(root.join(p)).unwrap();
+    let scale = milkrun_formats::SOLOMON_DEFAULT_SCALE;
+    milkrun_formats::read_solomon(&read("solomon/tiny.txt"), scale).unwrap();
+    milkrun_formats::read_lilim(&read("lilim/tiny.txt"), "tiny", scale).unwrap();
+    milkrun_formats::read_irp(&read("irp/tiny.dat"), "tiny").unwrap();
+    milkrun_formats::problem_from_json(&read("json/problem.json")).unwrap();
+    milkrun_formats::solution_from_json(&read("json/solution.json")).unwrap();
+    for f in ["cvrp", "vrptw", "vrpb", "mtvrptwr", "hfvrp"] {
+        milkrun_formats::read_vrplib(&read(&format!("vrplib/{f}.vrp")), &Default::default()).unwrap();
+    }
+    assert!(milkrun_formats::read_sol(&read("sol/plain.sol")).is_ok());
+}
