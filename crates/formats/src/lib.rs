@@ -25,6 +25,7 @@ mod lilim;
 pub mod properties;
 mod sol;
 mod solomon;
+mod svg;
 mod text;
 mod vrplib;
 
@@ -39,6 +40,7 @@ pub use crate::json::{
 pub use crate::lilim::{read_lilim, write_lilim};
 pub use crate::sol::{read_sol, write_sol, SolFile};
 pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};
+pub use crate::svg::{line_chart_svg, routes_svg};
 pub use crate::vrplib::{read_vrplib, write_vrplib, HfvrpCost, VrplibOptions, VrplibType};
 
 /// Reads a whole file to a string, mapping the error to [`FormatError::Io`].
