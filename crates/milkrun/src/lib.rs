@@ -1,1 +1,47 @@
-//! x
+//! milkrun: plan milk runs (one truck looping over several suppliers for one plant, on a
+//! recurring schedule) and manage remote inventory.
+//!
+//! This facade re-exports the validated domain model ([`model`]) and the file formats
+//! ([`formats`]), and composes them into planners. Today it holds the walking skeleton: a
+//! [`WeeklyMilkRunPlanner`] that turns a weekly demand description into a week of loops with
+//! timetables, routing each day with [`ClarkeWrightSavings`], a **construction heuristic, not
+//! an optimiser**, standing in until the routing engine lands.
+//!
+//! ```
+//! use milkrun::model::check_solution;
+//! use milkrun::{demo, ClarkeWrightSavings, Duration, WeeklyMilkRunPlanner};
+//!
+//! let scenario = demo::automotive_week()?;
+//! let planner = WeeklyMilkRunPlanner::builder()
+//!     .savings(ClarkeWrightSavings::new().max_wait(Duration::minutes(45)))
+//!     .build();
+//! let weekly = planner.plan(&scenario.network, &scenario.demand)?;
+//! for day in &weekly.days {
+//!     // Every day's routes pass the independent checker.
+//!     assert!(check_solution(&day.problem, &day.solution).is_feasible());
+//! }
+//! println!("{} loops, {} km", weekly.loop_count(), weekly.total_distance().get() / 1000);
+//! # Ok::<(), milkrun::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod demo;
+mod error;
+mod walking_skeleton;
+mod weekly;
+
+pub use milkrun_formats as formats;
+pub use milkrun_model as model;
+
+pub use crate::error::Error;
+pub use crate::walking_skeleton::{
+    Breach, ClarkeWrightSavings, Construction, RouteSchedule, Unassigned, UnassignedReason,
+};
+pub use crate::weekly::{
+    PlannedDay, Progress, SkipReason, SkippedPickup, SupplierDemand, WeeklyDemand, WeeklyMilkRunPlanner,
+    WeeklyMilkRunPlannerBuilder, WeeklyPlan,
+};
+pub use milkrun_model::{
+    check_solution, Distance, Duration, Horizon, Load, Plan, Problem, ProblemData, RecurringPattern, Solution,
+    TimeWindow, Weekday,
+};

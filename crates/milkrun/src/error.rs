@@ -1,0 +1,24 @@
+//! The facade's error type.
+
+use milkrun_formats::FormatError;
+use milkrun_model::ModelError;
+
+/// Why a planning call failed. Every message names the offending item and the reason.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A problem (the network, or a day's problem built from it) does not validate.
+    #[error("invalid problem: {0}")]
+    Model(#[from] ModelError),
+    /// Reading or writing a file failed, or a file does not follow its format.
+    #[error("format: {0}")]
+    Format(#[from] FormatError),
+    /// A supplier's demand does not fit the network.
+    #[error("demand of supplier {supplier}: {reason}")]
+    InvalidDemand {
+        /// The supplier, by name (or by site id when the id is unknown).
+        supplier: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
