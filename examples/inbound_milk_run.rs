@@ -10,7 +10,7 @@
 //!   heuristic: a **construction heuristic, not an optimiser**, until the routing engine lands.
 //!   A truck may run several loops a day, reloading at the plant.
 //! - Every day's routes are verified with the independent checker before printing.
-//! - One SVG map per day is written to `--out DIR` (default `target/milkrun-out`) through
+//! - One SVG map and one load-over-the-day chart per day are written to `--out DIR` (default `target/milkrun-out`) through
 //!   `milkrun_formats::write_string`, the only code that touches files.
 //!
 //! Run: `cargo run --release --example inbound_milk_run [-- --out DIR]`.
@@ -19,8 +19,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use milkrun::formats::{routes_svg, write_string};
-use milkrun::model::{check_solution, JobKind, Problem, StopTime, Visit};
+use milkrun::formats::{line_chart_svg, routes_svg, write_string};
+use milkrun::model::{check_solution, JobKind, Problem, RouteReport, StopTime, Visit};
 use milkrun::{demo, ClarkeWrightSavings, Duration, PlannedDay, SkipReason, WeeklyMilkRunPlanner};
 
 fn out_dir() -> Result<PathBuf, String> {
@@ -50,6 +50,26 @@ fn stop_load(problem: &Problem, row: &StopTime) -> String {
         }
         JobKind::Shipment { .. } => String::new(),
     }
+}
+
+/// Per truck, pallet places on board over the day (a step at each departure), from the checker's
+/// timetables.
+fn load_series(problem: &Problem, routes: &[RouteReport]) -> Vec<(String, Vec<(f64, f64)>)> {
+    routes
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let hours = |d: Duration| d.get() as f64 / 3600.0;
+            let mut points = Vec::new();
+            let mut on_board = 0.0;
+            for row in &r.timetable {
+                points.push((hours(row.arrival), on_board));
+                on_board = row.load_after.amounts().get(1).copied().unwrap_or(0) as f64;
+                points.push((hours(row.departure), on_board));
+            }
+            (format!("truck {} ({})", k + 1, problem.vehicle_type(r.vehicle_type).name), points)
+        })
+        .collect()
 }
 
 fn print_day(day: &PlannedDay, routes: &[milkrun::model::PlannedRoute]) {
@@ -130,6 +150,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 format!("{} - {:?} (day {}): {} loops", network.name(), day.weekday, day.day, plan.routes.len());
             let path = out.join(format!("day-{}-{:?}.svg", day.day, day.weekday).to_lowercase());
             write_string(&path, &routes_svg(&day.problem, &day.solution.routes, &title))?;
+            let chart = line_chart_svg(
+                &format!("{:?}: pallet places on board", day.weekday),
+                "hour of day",
+                "pallet places",
+                &load_series(&day.problem, &report.routes),
+            );
+            write_string(out.join(format!("day-{}-{:?}-load.svg", day.day, day.weekday).to_lowercase()), &chart)?;
         }
     }
     for s in &weekly.skipped {
