@@ -822,6 +822,32 @@ mod tests {
     }
 
     #[test]
+    fn closed_dock_delays_the_departure() {
+        let mut data = line_problem(&[1], 10, 1).into_data();
+        data.sites[0].windows =
+            vec![TimeWindow::new(Duration(0), Duration(5)), TimeWindow::new(Duration(100), Duration(900))];
+        let problem = data.validate().expect("valid");
+        let built = ClarkeWrightSavings::new().solve(&problem);
+        let rows = &built.schedules[0].timetable;
+        // Out 10, back 10: leaving at 0 would return at 20, while the dock is closed.
+        assert_eq!((rows[0].departure, rows[2].arrival), (Duration(80), Duration(100)));
+        assert!(check_solution(&problem, &built.solution).is_feasible());
+    }
+
+    #[test]
+    fn max_wait_keeps_distant_windows_on_separate_loops() {
+        let mut data = line_problem(&[1, 1], 10, 2).into_data();
+        for (job, open) in data.jobs.iter_mut().zip([0, 300]) {
+            if let JobKind::Service { stop, .. } = &mut job.kind {
+                stop.windows = vec![TimeWindow::new(Duration(open), Duration(open + 20))];
+            }
+        }
+        let problem = data.validate().expect("valid");
+        assert_eq!(ClarkeWrightSavings::new().max_wait(Duration(60)).solve(&problem).solution.routes.len(), 2);
+        assert_eq!(ClarkeWrightSavings::new().max_wait(Duration::MAX).solve(&problem).solution.routes.len(), 1);
+    }
+
+    #[test]
     fn intersect_windows() {
         assert_eq!(intersect(&[(0, 10), (20, 30)], &[(5, 25)]), vec![(5, 10), (20, 25)]);
         assert_eq!(intersect(&[], &[(1, 2)]), vec![(1, 2)]);

@@ -375,7 +375,9 @@ fn day_plan(problem: &Problem, day: u32, built: &Construction) -> DayPlan {
             .map(|(k, _)| k)
             .collect();
         cuts.insert(0, 0);
-        let last = rows.len().saturating_sub(1);
+        // Open routes (no end site) finish at their last visit, which belongs to the last loop.
+        let ends_at_site = problem.vehicle_types().get(vt.index()).is_some_and(|v| v.end.is_some());
+        let last = if ends_at_site { rows.len().saturating_sub(1) } else { rows.len() };
         for (c, &from) in cuts.iter().enumerate() {
             let to = cuts.get(c + 1).copied().unwrap_or(last);
             let Some(first) = rows.get(from) else { continue };
@@ -389,9 +391,10 @@ fn day_plan(problem: &Problem, day: u32, built: &Construction) -> DayPlan {
                 load_after: first.load_after.clone(),
             };
             let mut timetable = vec![start];
-            timetable.extend(rows[from + 1..to].iter().cloned());
+            timetable.extend(rows.get(from + 1..to).unwrap_or_default().iter().cloned());
             if let Some(back) = rows.get(to) {
-                let before = rows.get(to - 1).map_or_else(|| back.load_after.clone(), |r| r.load_after.clone());
+                let before =
+                    rows.get(to.saturating_sub(1)).map_or_else(|| back.load_after.clone(), |r| r.load_after.clone());
                 timetable.push(StopTime {
                     visit: None,
                     site: back.site,
@@ -405,7 +408,7 @@ fn day_plan(problem: &Problem, day: u32, built: &Construction) -> DayPlan {
             let travel = problem.travel();
             let distance = timetable.windows(2).map(|w| travel.distance(w[0].site.index(), w[1].site.index())).sum();
             let duration = match (timetable.first(), timetable.last()) {
-                (Some(a), Some(b)) => b.arrival - a.departure,
+                (Some(a), Some(b)) => b.departure - a.departure,
                 _ => Duration::ZERO,
             };
             let visits = timetable.iter().filter_map(|r| r.visit).collect();
@@ -419,6 +422,60 @@ fn day_plan(problem: &Problem, day: u32, built: &Construction) -> DayPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn two_supplier_problem(end: Option<SiteId>, reload: bool) -> Problem {
+        use milkrun_model::{Coordinates, ProblemData, Rounding, Site, SiteKind, Speed, TravelMatrix, VehicleType};
+        let sites = vec![
+            Site::new("plant", SiteKind::Plant, Coordinates::Planar { x: 0.0, y: 0.0 }),
+            Site::new("a", SiteKind::Supplier, Coordinates::Planar { x: 30.0, y: 0.0 }),
+            Site::new("b", SiteKind::Supplier, Coordinates::Planar { x: 0.0, y: 40.0 }),
+        ];
+        let coords: Vec<_> = sites.iter().map(|s| s.location).collect();
+        let mut vt = VehicleType::new("truck", 1, Load::single(10), SiteId(0));
+        vt.end = end;
+        if reload {
+            vt.reload_sites = vec![SiteId(0)];
+        }
+        ProblemData {
+            dimensions: vec!["pallets".into()],
+            travel: TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::EqualToDistance).expect("finite"),
+            sites,
+            jobs: vec![
+                Job::pickup("a", Stop::at(SiteId(1)), Load::single(8)),
+                Job::pickup("b", Stop::at(SiteId(2)), Load::single(8)),
+            ],
+            vehicle_types: vec![vt],
+            ..ProblemData::default()
+        }
+        .validate()
+        .expect("valid")
+    }
+
+    #[test]
+    fn loops_split_at_reloads_with_their_own_timetables() {
+        let problem = two_supplier_problem(Some(SiteId(0)), true);
+        let built = ClarkeWrightSavings::new().solve(&problem);
+        let plan = day_plan(&problem, 0, &built);
+        assert_eq!(plan.routes.len(), 2);
+        assert!(plan.routes.iter().all(|r| r.vehicle == 0 && r.visits.len() == 1 && r.timetable.len() == 3));
+        assert_eq!(plan.routes[0].distance + plan.routes[1].distance, built.schedules[0].distance);
+        assert_eq!(plan.routes[0].distance, Distance(60));
+        assert_eq!(plan.routes[0].duration, Duration(60));
+    }
+
+    #[test]
+    fn open_routes_keep_their_last_visit() {
+        let mut data = two_supplier_problem(None, false).into_data();
+        data.vehicle_types[0].count = 2;
+        let problem = data.validate().expect("valid");
+        let built = ClarkeWrightSavings::new().solve(&problem);
+        let plan = day_plan(&problem, 0, &built);
+        assert_eq!(plan.routes.len(), 2);
+        for r in &plan.routes {
+            assert_eq!(r.visits.len(), 1);
+            assert_eq!(r.timetable.len(), 2, "start and the visit");
+        }
+    }
 
     #[test]
     fn loop_windows_fall_in_separate_slots() {
