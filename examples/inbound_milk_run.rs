@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use milkrun::formats::{line_chart_svg, routes_svg, write_string};
+use milkrun::formats::{line_chart_svg, routes_svg, routes_to_geojson, write_string};
 use milkrun::model::{check_solution, JobKind, Problem, RouteReport, StopTime, Visit};
 use milkrun::{demo, ClarkeWrightSavings, Duration, PlannedDay, SkipReason, WeeklyMilkRunPlanner};
 
@@ -150,6 +150,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 format!("{} - {:?} (day {}): {} loops", network.name(), day.weekday, day.day, plan.routes.len());
             let path = out.join(format!("day-{}-{:?}.svg", day.day, day.weekday).to_lowercase());
             write_string(&path, &routes_svg(&day.problem, &day.solution.routes, &title))?;
+            let geojson = out.join(format!("day-{}-{:?}.geojson", day.day, day.weekday).to_lowercase());
+            write_string(&geojson, &routes_to_geojson(&day.problem, &day.solution.routes))?;
             let chart = line_chart_svg(
                 &format!("{:?}: pallet places on board", day.weekday),
                 "hour of day",

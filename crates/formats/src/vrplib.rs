@@ -50,8 +50,8 @@ impl VrplibType {
     /// The TYPE a VRPLIB text declares, if it is one of the known types.
     #[must_use]
     pub fn declared_in(text: &str) -> Option<Self> {
-        let line = text.lines().find(|l| l.trim_start().starts_with("TYPE"))?;
-        Self::parse(line.split_once(':')?.1.trim())
+        let parsed = tokenize(text).ok()?;
+        Self::parse(parsed.header_value("TYPE")?.1)
     }
 
     /// The name used on the TYPE line.

@@ -45,3 +45,8 @@ pub use milkrun_model::{
     check_solution, Distance, Duration, Horizon, Load, Plan, Problem, ProblemData, RecurringPattern, Solution,
     TimeWindow, Weekday,
 };
+
+/// The README's embedding example, compiled and run as a doc test.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -552,7 +552,7 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
                 }
             }
             // Delaying by at most the total wait never delays the return.
-            duration = duration - slack.min(waited).max(Duration::ZERO);
+            duration -= slack.min(waited).max(Duration::ZERO);
         }
         if let Some(limit) = vt.max_duration {
             if duration > limit {
