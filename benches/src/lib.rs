@@ -17,8 +17,14 @@ use milkrun_model::{check_solution, CheckReport, Solution};
 /// Instance file formats the checker reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InstanceFormat {
-    /// VRPLIB (`.vrp`): CVRP, VRPTW, VRPB, MTVRPTWR, HFVRP.
+    /// VRPLIB (`.vrp`): CVRP, VRPTW, VRPB, MTVRPTWR, HFVRP; solution as a VRPLIB `.sol`.
     Vrplib,
+    /// Solomon VRPTW text; solution as a `.sol` whose location indices are customer numbers.
+    Solomon,
+    /// Li & Lim PDPTW text; solution as a `.sol` whose location indices are node numbers.
+    LiLim,
+    /// milkrun JSON problem; solution as milkrun JSON.
+    Json,
 }
 
 impl InstanceFormat {
@@ -27,15 +33,25 @@ impl InstanceFormat {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "vrplib" => Some(Self::Vrplib),
+            "solomon" => Some(Self::Solomon),
+            "lilim" => Some(Self::LiLim),
+            "json" => Some(Self::Json),
             _ => None,
         }
     }
 
     /// Guesses the format from the file name and content.
     #[must_use]
-    pub fn detect(path: &Path, _text: &str) -> Option<Self> {
+    pub fn detect(path: &Path, text: &str) -> Option<Self> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("vrp") => Some(Self::Vrplib),
+            Some("json") => Some(Self::Json),
+            Some("txt") => {
+                // Li & Lim starts with three numbers (vehicles, capacity, speed); Solomon with a name.
+                let first = text.lines().next().unwrap_or_default();
+                let numeric = first.split_whitespace().all(|f| f.parse::<f64>().is_ok());
+                Some(if numeric && first.split_whitespace().count() == 3 { Self::LiLim } else { Self::Solomon })
+            }
             _ => None,
         }
     }
@@ -90,6 +106,26 @@ pub fn check_files(
             let solution = sol.to_solution(&instance.problem)?;
             let report = check_solution(&instance.problem, &solution);
             Ok(CheckOutcome { instance, solution, report, stated_cost: sol.cost })
+        }
+        InstanceFormat::Solomon | InstanceFormat::LiLim => {
+            let scale = milkrun_formats::SOLOMON_DEFAULT_SCALE;
+            let instance = if format == InstanceFormat::Solomon {
+                milkrun_formats::read_solomon(&text, scale)?
+            } else {
+                let name = instance.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+                milkrun_formats::read_lilim(&text, name, scale)?
+            };
+            let sol = read_sol(&sol_text)?;
+            let solution = sol.to_solution(&instance.problem)?;
+            let report = check_solution(&instance.problem, &solution);
+            Ok(CheckOutcome { instance, solution, report, stated_cost: sol.cost })
+        }
+        InstanceFormat::Json => {
+            let problem = milkrun_formats::problem_from_json(&text)?;
+            let solution = milkrun_formats::solution_from_json(&sol_text)?;
+            let report = check_solution(&problem, &solution);
+            let instance = Instance { problem, cost_units: CostUnits::IDENTITY };
+            Ok(CheckOutcome { instance, solution, report, stated_cost: None })
         }
     }
 }

@@ -187,3 +187,18 @@ fn the_check_binary_reports_a_mutated_file() {
     assert!(stdout.contains("duplicated:"), "{stdout}");
     assert!(stdout.lines().last().unwrap().starts_with("cost "), "{stdout}");
 }
+
+#[test]
+fn checks_json_and_solomon_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let o =
+        check_files(&root.join("docs/examples/problem.json"), &root.join("docs/examples/solution.json"), None).unwrap();
+    assert!(o.report.is_feasible(), "{:?}", o.report.violations);
+    let tiny = root.join("fuzz/corpus/solomon/tiny.txt");
+    let sol = std::env::temp_dir().join(format!("milkrun-solomon-{}.sol", std::process::id()));
+    std::fs::write(&sol, "Route #1: 1 3\nRoute #2: 2\n").unwrap();
+    let o = check_files(&tiny, &sol, None).unwrap();
+    let _ = std::fs::remove_file(&sol);
+    assert!(o.report.is_feasible(), "{:?}", o.report.violations);
+    assert_eq!(o.report.routes.len(), 2);
+}

@@ -1,6 +1,6 @@
 //! Checks a solution file against an instance and prints every violation and the cost.
 //!
-//! Usage: `check [--format vrplib] [--verbose] INSTANCE SOLUTION`
+//! Usage: `check [--format vrplib|solomon|lilim|json] [--verbose] INSTANCE SOLUTION`
 //!
 //! Prints one line per route (distance, duration, peak load), then `feasible` or one line per
 //! violation, then a last line `cost <value>` in the units of the instance family's Cost line.
@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         match a.as_str() {
             "--format" => match args.next().as_deref().and_then(InstanceFormat::parse) {
                 Some(f) => format = Some(f),
-                None => return usage("--format takes one of: vrplib"),
+                None => return usage("--format takes one of: vrplib, solomon, lilim, json"),
             },
             "--verbose" | "-v" => verbose = true,
             "--help" | "-h" => return usage(""),
@@ -85,6 +85,6 @@ fn usage(problem: &str) -> ExitCode {
     if !problem.is_empty() {
         eprintln!("error: {problem}");
     }
-    eprintln!("usage: check [--format vrplib] [--verbose] INSTANCE SOLUTION");
+    eprintln!("usage: check [--format vrplib|solomon|lilim|json] [--verbose] INSTANCE SOLUTION");
     ExitCode::from(2)
 }
