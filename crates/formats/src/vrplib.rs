@@ -619,8 +619,8 @@ pub fn write_vrplib(problem: &Problem, ty: VrplibType, options: &VrplibOptions) 
     }
     if ty == VrplibType::Mtvrptwr {
         let _ = writeln!(out, "RELEASE_TIME_SECTION");
-        for i in 0..n {
-            let r = job_at[i].map_or(0, |j| j.release.0);
+        for (i, job) in job_at.iter().enumerate() {
+            let r = job.map_or(0, |j| j.release.0);
             let _ = writeln!(out, "{}\t{}", i + 1, unscale(r, time_scale));
         }
         let _ = writeln!(out, "VEHICLES_RELOAD_DEPOT_SECTION");

@@ -41,8 +41,15 @@ fn every_vrplib_benchmark_round_trips() {
 #[test]
 fn fuzz_corpora_replay() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-    let targets: [(&str, fn(&[u8]) -> Result<(), String>); 2] =
-        [("vrplib", properties::vrplib), ("sol", properties::sol)];
+    type Property = fn(&[u8]) -> Result<(), String>;
+    let targets: [(&str, Property); 6] = [
+        ("vrplib", properties::vrplib),
+        ("sol", properties::sol),
+        ("solomon", properties::solomon),
+        ("lilim", properties::lilim),
+        ("irp", properties::irp),
+        ("json", properties::json),
+    ];
     for (name, property) in targets {
         let dir = root.join(name);
         let entries: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
