@@ -5,6 +5,11 @@ use milkrun_model::{
 
 use crate::line_problem;
 
+/// A solution with one route of vehicle type 0 through `visits`.
+fn one_route(visits: Vec<Visit>) -> Solution {
+    Solution { routes: vec![Route::new(milkrun_model::VehicleTypeId(0), visits)], unassigned: vec![] }
+}
+
 fn tw(open: i64, close: i64) -> TimeWindow {
     TimeWindow::new(Duration(open), Duration(close))
 }
@@ -15,13 +20,7 @@ fn distance_cost_and_load_profile() {
     let mut data = line_problem(2);
     data.vehicle_types[0].fixed_cost = Money(100);
     let p = data.validate().unwrap();
-    let s = Solution {
-        routes: vec![Route::new(
-            milkrun_model::VehicleTypeId(0),
-            vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))],
-        )],
-        unassigned: vec![],
-    };
+    let s = one_route(vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))]);
     let r = check_solution(&p, &s);
     assert!(r.is_feasible(), "{:?}", r.violations);
     assert_eq!(r.distance.get(), 40);
@@ -40,10 +39,7 @@ fn waiting_is_not_counted_in_the_shortest_duration() {
     }
     data.vehicle_types[0].max_duration = Some(Duration(25));
     let p = data.validate().unwrap();
-    let s = Solution {
-        routes: vec![Route::new(milkrun_model::VehicleTypeId(0), vec![Visit::Service(JobId(0))])],
-        unassigned: vec![],
-    };
+    let s = one_route(vec![Visit::Service(JobId(0))]);
     let r = check_solution(&p, &s);
     assert!(r.is_feasible(), "{:?}", r.violations);
     assert_eq!(r.routes[0].duration, Duration(25)); // 10 + 5 + 10
@@ -59,13 +55,7 @@ fn second_window_is_used_when_the_first_has_closed() {
         stop.windows = vec![tw(0, 5), tw(50, 60)];
     }
     let p = data.validate().unwrap();
-    let s = Solution {
-        routes: vec![Route::new(
-            milkrun_model::VehicleTypeId(0),
-            vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))],
-        )],
-        unassigned: vec![],
-    };
+    let s = one_route(vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))]);
     let r = check_solution(&p, &s);
     assert!(r.is_feasible(), "{:?}", r.violations);
     assert_eq!(r.routes[0].timetable[2].start, Duration(50));
@@ -130,13 +120,7 @@ fn skills_optional_jobs_and_bad_ids() {
     data.jobs[0] = data.jobs[0].clone().skills(&[SkillId(0)]);
     data.jobs[1] = data.jobs[1].clone().optional(Money(500));
     let p = data.validate().unwrap();
-    let s = Solution {
-        routes: vec![Route::new(
-            milkrun_model::VehicleTypeId(0),
-            vec![Visit::Service(JobId(0)), Visit::Service(JobId(7))],
-        )],
-        unassigned: vec![],
-    };
+    let s = one_route(vec![Visit::Service(JobId(0)), Visit::Service(JobId(7))]);
     let r = check_solution(&p, &s);
     assert!(r.violations.iter().any(|v| matches!(v, Violation::Skills { job: JobId(0), .. })));
     assert!(r.violations.iter().any(|v| matches!(v, Violation::BadVisit { position: 1, .. })));
@@ -149,13 +133,7 @@ fn shift_and_max_distance() {
     data.vehicle_types[0].shift = tw(0, 30);
     data.vehicle_types[0].max_distance = Some(milkrun_model::Distance(35));
     let p = data.validate().unwrap();
-    let s = Solution {
-        routes: vec![Route::new(
-            milkrun_model::VehicleTypeId(0),
-            vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))],
-        )],
-        unassigned: vec![],
-    };
+    let s = one_route(vec![Visit::Service(JobId(0)), Visit::Service(JobId(1))]);
     let v = check_solution(&p, &s).violations;
     assert!(v.iter().any(|v| matches!(v, Violation::Shift { route: 0, excess: Duration(10), .. })), "{v:?}");
     assert!(v.iter().any(|v| matches!(v, Violation::MaxDistance { route: 0, .. })), "{v:?}");
