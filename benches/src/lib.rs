@@ -9,6 +9,8 @@
 
 use std::path::Path;
 
+pub mod gap;
+
 use milkrun_formats::{
     read_sol, read_to_string, read_vrplib, CostUnits, FormatError, HfvrpCost, Instance, VrplibOptions,
 };

@@ -1,0 +1,63 @@
+//! `gap`: solve benchmark instances within a budget and print the gap to the best-known costs.
+//!
+//! ```text
+//! cargo run --release -p milkrun-benches --bin gap -- cvrp ../shared/data/CVRP --per100 2
+//! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/solomon --seconds 2
+//! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/VRPTW/C1_10_1.vrp --seconds 60
+//! ```
+//! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
+//! `--seed N`, `--threads N`, `--verbose` (progress on stderr).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use milkrun_benches::gap::{run, GapOptions};
+
+const USAGE: &str =
+    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--verbose]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(kind), Some(path)) = (args.first(), args.get(1)) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    if !matches!(kind.as_str(), "cvrp" | "vrptw") {
+        eprintln!("unknown problem class '{kind}'\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut opts = GapOptions::default();
+    let mut it = args[2..].iter();
+    while let Some(flag) = it.next() {
+        if flag == "--verbose" {
+            opts.verbose = true;
+            continue;
+        }
+        let Some(value) = it.next() else {
+            eprintln!("{flag} needs a value\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        let ok = match flag.as_str() {
+            "--per100" => value.parse().map(|v| opts.per100 = Some(v)).is_ok(),
+            "--seconds" => value.parse().map(|v| opts.seconds = Some(v)).is_ok(),
+            "--iterations" => value.parse().map(|v| opts.iterations = Some(v)).is_ok(),
+            "--seed" => value.parse().map(|v| opts.seed = v).is_ok(),
+            "--threads" => value.parse().map(|v| opts.threads = v).is_ok(),
+            _ => {
+                eprintln!("unknown option {flag}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        if !ok {
+            eprintln!("{flag}: cannot read '{value}'\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    match run(&PathBuf::from(path), &opts, &mut std::io::stdout()) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gap: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

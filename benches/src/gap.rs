@@ -1,0 +1,216 @@
+//! The gap harness: solves benchmark instances with a time budget and prints, per instance,
+//! `solver,instance,n,budget_s,wall_s,cost,bks,gap_pct` (the columns of `../shared/tools/peers`),
+//! then `mean_gap_pct,N`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use milkrun_formats::{read_sol, read_solomon, read_to_string, read_vrplib, FormatError, Instance, VrplibOptions};
+use milkrun_routing::{Solver, SolverConfig};
+
+/// Harness settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapOptions {
+    /// Seconds per 100 nodes (depot included), as the peers' `PER100`.
+    pub per100: Option<f64>,
+    /// Seconds per instance (overrides `per100`).
+    pub seconds: Option<f64>,
+    /// Iteration limit instead of (or besides) time.
+    pub iterations: Option<u64>,
+    /// Seed.
+    pub seed: u64,
+    /// Parallel searches.
+    pub threads: usize,
+    /// Print progress lines to stderr.
+    pub verbose: bool,
+}
+
+impl Default for GapOptions {
+    fn default() -> Self {
+        Self { per100: Some(2.0), seconds: None, iterations: None, seed: 1, threads: 1, verbose: false }
+    }
+}
+
+/// One instance's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapLine {
+    /// Instance name.
+    pub instance: String,
+    /// Nodes including the depot.
+    pub n: usize,
+    /// Budget in seconds.
+    pub budget_s: f64,
+    /// Wall time in seconds.
+    pub wall_s: f64,
+    /// Cost in the published units.
+    pub cost: f64,
+    /// Best-known cost.
+    pub bks: f64,
+    /// Whether the solution passed the checker.
+    pub feasible: bool,
+}
+
+impl GapLine {
+    /// Gap to the BKS in percent.
+    #[must_use]
+    pub fn gap_pct(&self) -> f64 {
+        100.0 * (self.cost - self.bks) / self.bks
+    }
+}
+
+/// Errors of the harness.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GapError {
+    /// Reading an instance or solution failed.
+    #[error("{path}: {source}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: FormatError,
+    },
+    /// No best-known solution found for an instance.
+    #[error("{0}: no best-known cost (.sol beside it or BKS.json in its folder)")]
+    NoBks(PathBuf),
+    /// The solver refused the instance.
+    #[error("{path}: {source}")]
+    Routing {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: milkrun_routing::RoutingError,
+    },
+    /// A folder could not be listed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Instance files under `path` (a file, or the `.vrp`/`.txt` files of a folder, sorted).
+///
+/// # Errors
+/// [`GapError::Io`] if the folder cannot be read.
+pub fn instance_files(path: &Path) -> Result<Vec<PathBuf>, GapError> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| GapError::Io { path: path.into(), source })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("vrp" | "txt")))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn format_err(path: &Path) -> impl FnOnce(FormatError) -> GapError + '_ {
+    move |source| GapError::Format { path: path.into(), source }
+}
+
+/// Reads an instance and its best-known cost (in published units).
+///
+/// # Errors
+/// [`GapError`] if a file cannot be read or parsed or the BKS is missing.
+pub fn read_instance(path: &Path) -> Result<(Instance, f64), GapError> {
+    let text = read_to_string(path).map_err(format_err(path))?;
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    if path.extension().and_then(|e| e.to_str()) == Some("txt") {
+        let inst = read_solomon(&text, milkrun_formats::SOLOMON_DEFAULT_SCALE).map_err(format_err(path))?;
+        let bks_path = path.with_file_name("BKS.json");
+        let bks = read_to_string(&bks_path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get(format!("{name}_distance"))?.get("best_known_cost")?.as_f64())
+            .ok_or_else(|| GapError::NoBks(path.into()))?;
+        return Ok((inst, bks));
+    }
+    let inst = read_vrplib(&text, &VrplibOptions::default()).map_err(format_err(path))?;
+    let sol_path = path.with_extension("sol");
+    let bks = read_to_string(&sol_path)
+        .ok()
+        .and_then(|t| read_sol(&t).ok())
+        .and_then(|s| s.cost)
+        .and_then(|c| c.trim().parse::<f64>().ok())
+        .ok_or_else(|| GapError::NoBks(path.into()))?;
+    Ok((inst, bks))
+}
+
+/// Solves one instance within the budget and checks the result independently.
+///
+/// # Errors
+/// [`GapError`] if reading or solving fails.
+pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
+    let (inst, bks) = read_instance(path)?;
+    let problem = &inst.problem;
+    let n = problem.jobs().len() + 1;
+    let budget = opts.seconds.unwrap_or_else(|| opts.per100.unwrap_or(2.0) * n as f64 / 100.0);
+    let mut config = SolverConfig::default().seed(opts.seed).threads(opts.threads);
+    if let Some(it) = opts.iterations {
+        config = config.max_iterations(it);
+    } else {
+        config = config.max_time(Duration::from_secs_f64(budget));
+    }
+    let mut solver = Solver::new(config);
+    if opts.verbose {
+        let name = inst.problem.name().to_string();
+        let units = inst.cost_units;
+        solver = solver.on_progress(move |p| {
+            if let Some(c) = p.best_cost {
+                eprintln!("  {name} t={:.1}s it={} best={}", p.elapsed.as_secs_f64(), p.iteration, units.format(c));
+            }
+        });
+    }
+    let solved = solver.solve(problem).map_err(|source| GapError::Routing { path: path.into(), source })?;
+    let report = milkrun_model::check_solution(problem, &solved.solution);
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    Ok(GapLine {
+        instance: name,
+        n,
+        budget_s: budget,
+        wall_s: solved.elapsed.as_secs_f64(),
+        cost: inst.cost_units.value(report.cost().get()),
+        bks,
+        feasible: report.is_feasible(),
+    })
+}
+
+/// Runs every instance under `path`, printing CSV lines to `out`; returns the lines.
+///
+/// # Errors
+/// [`GapError`] on the first instance that cannot be read or solved; write errors are ignored.
+pub fn run(path: &Path, opts: &GapOptions, out: &mut impl Write) -> Result<Vec<GapLine>, GapError> {
+    let mut lines = Vec::new();
+    let _ = writeln!(out, "solver,instance,n,budget_s,wall_s,cost,bks,gap_pct");
+    for file in instance_files(path)? {
+        let line = run_one(&file, opts)?;
+        let cost = if line.feasible { format!("{:.2}", line.cost) } else { "infeasible".to_string() };
+        let _ = writeln!(
+            out,
+            "milkrun,{},{},{:.1},{:.1},{},{},{:.3}",
+            line.instance,
+            line.n,
+            line.budget_s,
+            line.wall_s,
+            cost,
+            line.bks,
+            line.gap_pct()
+        );
+        let _ = out.flush();
+        lines.push(line);
+    }
+    let feasible: Vec<&GapLine> = lines.iter().filter(|l| l.feasible).collect();
+    let mean =
+        if lines.is_empty() { 0.0 } else { lines.iter().map(GapLine::gap_pct).sum::<f64>() / lines.len() as f64 };
+    if feasible.len() < lines.len() {
+        let _ = writeln!(out, "infeasible,{}", lines.len() - feasible.len());
+    }
+    let _ = writeln!(out, "mean_gap_pct,{mean:.3},{}", lines.len());
+    Ok(lines)
+}

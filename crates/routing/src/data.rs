@@ -1,0 +1,315 @@
+//! The engine's flat, private view of a [`Problem`]: locations `0..n_depots` are depots (start
+//! and end points of vehicle types), locations `n_depots..` are clients (one per job), with
+//! dense row-major distance and duration matrices between locations.
+
+use milkrun_model::{Assignment, JobKind, Problem};
+
+use crate::error::RoutingError;
+
+/// Capacity dimensions the engine handles.
+pub(crate) const MAX_DIMS: usize = 3;
+/// Amounts per dimension; unused dimensions stay zero.
+pub(crate) type Amounts = [i64; MAX_DIMS];
+/// "Never": window ends and limits beyond this are clamped so that sums cannot overflow.
+pub(crate) const FOREVER: i64 = i64::MAX / 16;
+
+/// A vehicle type, flattened.
+#[derive(Debug, Clone)]
+pub(crate) struct VType {
+    pub(crate) capacity: Amounts,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) open: i64,
+    pub(crate) close: i64,
+    pub(crate) max_duration: i64,
+    pub(crate) max_distance: i64,
+    pub(crate) fixed: i64,
+    pub(crate) unit_distance: i64,
+    pub(crate) unit_duration: i64,
+    /// Routes of this type the engine keeps (the type's count, capped at the number of clients).
+    pub(crate) count: usize,
+}
+
+/// The compiled instance.
+#[derive(Debug, Clone)]
+pub(crate) struct Data {
+    pub(crate) n_depots: usize,
+    pub(crate) n: usize,
+    pub(crate) dist: Vec<i64>,
+    pub(crate) dur: Vec<i64>,
+    pub(crate) dims: usize,
+    pub(crate) delivery: Vec<Amounts>,
+    pub(crate) pickup: Vec<Amounts>,
+    pub(crate) service: Vec<i64>,
+    pub(crate) early: Vec<i64>,
+    pub(crate) late: Vec<i64>,
+    pub(crate) release: Vec<i64>,
+    /// Penalty for leaving an optional client out; 0 for required clients.
+    pub(crate) prize: Vec<i64>,
+    pub(crate) required: Vec<bool>,
+    /// Job index of each client location (depots: unused).
+    pub(crate) job: Vec<usize>,
+    /// Client location of each job.
+    pub(crate) loc_of_job: Vec<u32>,
+    /// Planar position (x, y) of each location, for the polar sectors of SWAP*.
+    pub(crate) xy: Vec<(f64, f64)>,
+    pub(crate) vtypes: Vec<VType>,
+    /// Granular neighbourhood: for each client, the closest other clients (by proximity).
+    pub(crate) neighbours: Vec<Vec<u32>>,
+    /// Whether time matters at all (windows, shifts, durations, release times).
+    pub(crate) has_time: bool,
+    /// Whether some client both delivers and picks up, or pickups and deliveries are mixed.
+    pub(crate) mixed: bool,
+    /// Whether the distance matrix is symmetric (2-opt reversals keep their distance).
+    pub(crate) symmetric: bool,
+}
+
+fn item(kind: &str, name: &str) -> String {
+    format!("{kind} '{name}'")
+}
+
+impl Data {
+    /// Compiles `problem`; `granularity` is the neighbour list length.
+    pub(crate) fn new(problem: &Problem, granularity: usize) -> Result<Self, RoutingError> {
+        let dims = problem.dimensions().len().max(1);
+        if dims > MAX_DIMS {
+            return Err(RoutingError::Unsupported {
+                item: format!("problem '{}'", problem.name()),
+                feature: "more than 3 capacity dimensions",
+            });
+        }
+        if problem.linehauls_before_backhauls() {
+            return Err(RoutingError::Unsupported {
+                item: format!("problem '{}'", problem.name()),
+                feature: "linehauls before backhauls",
+            });
+        }
+        if problem.vehicle_types().iter().all(|v| v.count == 0) {
+            return Err(RoutingError::NoVehicles);
+        }
+        let clamp = |t: i64| t.min(FOREVER);
+        let amounts = |load: &milkrun_model::Load| {
+            let mut a = [0; MAX_DIMS];
+            for (k, &x) in load.amounts().iter().enumerate().take(MAX_DIMS) {
+                a[k] = x;
+            }
+            a
+        };
+
+        // Depots: distinct (site, open end) pairs.
+        let mut depot_sites: Vec<(usize, bool)> = Vec::new();
+        let mut depot = |site: usize, open: bool| -> u32 {
+            if let Some(k) = depot_sites.iter().position(|&d| d == (site, open)) {
+                return k as u32;
+            }
+            depot_sites.push((site, open));
+            (depot_sites.len() - 1) as u32
+        };
+        let n_clients = problem.jobs().len();
+        let mut vtypes = Vec::with_capacity(problem.vehicle_types().len());
+        for vt in problem.vehicle_types() {
+            let start = depot(vt.start.index(), false);
+            let end = match vt.end {
+                Some(site) => depot(site.index(), false),
+                None => depot(vt.start.index(), true),
+            };
+            vtypes.push(VType {
+                capacity: amounts(&vt.capacity),
+                start,
+                end,
+                open: vt.shift.open.get(),
+                close: clamp(vt.shift.close.get()),
+                max_duration: vt.max_duration.map_or(FOREVER, |d| clamp(d.get())),
+                max_distance: vt.max_distance.map_or(FOREVER, |d| clamp(d.get())),
+                fixed: vt.fixed_cost.get(),
+                unit_distance: vt.unit_distance_cost,
+                unit_duration: vt.unit_duration_cost,
+                count: (vt.count as usize).min(n_clients.max(1)),
+            });
+        }
+        let n_depots = depot_sites.len();
+        let n = n_depots + n_clients;
+
+        let mut site = Vec::with_capacity(n);
+        let mut open_end = Vec::with_capacity(n);
+        for &(s, open) in &depot_sites {
+            site.push(s);
+            open_end.push(open);
+        }
+        let mut delivery = vec![[0; MAX_DIMS]; n];
+        let mut pickup = vec![[0; MAX_DIMS]; n];
+        let mut service = vec![0; n];
+        let mut early = vec![0; n];
+        let mut late = vec![FOREVER; n];
+        let mut release = vec![0; n];
+        let mut prize = vec![0; n];
+        let mut required = vec![false; n];
+        let mut job_of = vec![usize::MAX; n];
+        let mut loc_of_job = Vec::with_capacity(n_clients);
+        for (j, job) in problem.jobs().iter().enumerate() {
+            let loc = n_depots + j;
+            let JobKind::Service { stop, delivery: d, pickup: p } = &job.kind else {
+                return Err(RoutingError::Unsupported { item: item("job", &job.name), feature: "paired shipments" });
+            };
+            if stop.windows.len() > 1 {
+                return Err(RoutingError::Unsupported {
+                    item: item("job", &job.name),
+                    feature: "several time windows",
+                });
+            }
+            if !job.skills.is_empty()
+                && problem.vehicle_types().iter().any(|v| !job.skills.iter().all(|s| v.skills.contains(s)))
+            {
+                return Err(RoutingError::Unsupported { item: item("job", &job.name), feature: "skills" });
+            }
+            site.push(stop.site.index());
+            open_end.push(false);
+            delivery[loc] = amounts(d);
+            pickup[loc] = amounts(p);
+            service[loc] = stop.service.get();
+            if let Some(w) = stop.windows.first() {
+                early[loc] = w.open.get();
+                late[loc] = clamp(w.close.get());
+            }
+            release[loc] = job.release.get();
+            match job.assignment {
+                Assignment::Required => required[loc] = true,
+                Assignment::Optional { penalty } => prize[loc] = penalty.get(),
+            }
+            job_of[loc] = j;
+            loc_of_job.push(loc as u32);
+        }
+
+        let travel = problem.travel();
+        let mut dist = vec![0; n * n];
+        let mut dur = vec![0; n * n];
+        let mut max_arc = 0i64;
+        for a in 0..n {
+            for b in 0..n {
+                if a == b || open_end[b] {
+                    continue;
+                }
+                if open_end[a] {
+                    // Nothing leaves an open end; keep such arcs expensive so they are never used.
+                    dist[a * n + b] = FOREVER / (4 * n as i64);
+                    dur[a * n + b] = FOREVER / (4 * n as i64);
+                    continue;
+                }
+                let d = travel.distance(site[a], site[b]).get();
+                let t = travel.duration(site[a], site[b]).get();
+                max_arc = max_arc.max(d).max(t);
+                dist[a * n + b] = d;
+                dur[a * n + b] = t;
+            }
+        }
+        // Integer safety: any route sum and its cost must stay far from overflow.
+        let worst = (max_arc.max(1) as i128) * (n as i128 + 1);
+        let unit = vtypes.iter().map(|v| v.unit_distance.abs().max(v.unit_duration.abs())).max().unwrap_or(1).max(1);
+        if worst * unit as i128 > (FOREVER / 1024) as i128 {
+            return Err(RoutingError::OutOfRange {
+                item: format!("problem '{}'", problem.name()),
+                reason: format!("travel values up to {max_arc} times unit costs up to {unit} may overflow route costs"),
+            });
+        }
+        for loc in n_depots..n {
+            for k in 0..MAX_DIMS {
+                if delivery[loc][k].abs() > FOREVER / (n as i64 * 1024)
+                    || pickup[loc][k].abs() > FOREVER / (n as i64 * 1024)
+                {
+                    return Err(RoutingError::OutOfRange {
+                        item: item("job", &problem.jobs()[job_of[loc]].name),
+                        reason: "load amount too large".into(),
+                    });
+                }
+            }
+        }
+
+        let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
+            || vtypes
+                .iter()
+                .any(|v| v.open > 0 || v.close < FOREVER || v.max_duration < FOREVER || v.unit_duration != 0);
+        let any_pickup = (n_depots..n).any(|c| pickup[c].iter().any(|&x| x != 0));
+        let any_delivery = (n_depots..n).any(|c| delivery[c].iter().any(|&x| x != 0));
+        let mixed = any_pickup && any_delivery;
+        let symmetric =
+            (0..n).all(|a| (0..a).all(|b| dist[a * n + b] == dist[b * n + a] && dur[a * n + b] == dur[b * n + a]));
+        let xy = site.iter().map(|&s| problem.sites()[s].location.xy()).collect();
+
+        let mut data = Data {
+            n_depots,
+            n,
+            dist,
+            dur,
+            dims,
+            delivery,
+            pickup,
+            service,
+            early,
+            late,
+            release,
+            prize,
+            required,
+            job: job_of,
+            loc_of_job,
+            xy,
+            vtypes,
+            neighbours: Vec::new(),
+            has_time,
+            mixed,
+            symmetric,
+        };
+        data.neighbours = data.compute_neighbours(granularity);
+        Ok(data)
+    }
+
+    #[inline]
+    pub(crate) fn d(&self, a: u32, b: u32) -> i64 {
+        self.dist[a as usize * self.n + b as usize]
+    }
+
+    #[inline]
+    pub(crate) fn t(&self, a: u32, b: u32) -> i64 {
+        self.dur[a as usize * self.n + b as usize]
+    }
+
+    pub(crate) fn clients(&self) -> std::ops::Range<usize> {
+        self.n_depots..self.n
+    }
+
+    pub(crate) fn n_clients(&self) -> usize {
+        self.n - self.n_depots
+    }
+
+    /// Proximity of Vidal et al. (2013): distance plus weighted waiting and lateness of serving
+    /// `j` right after `i`, symmetrised by the minimum; the `k` closest clients per client.
+    fn compute_neighbours(&self, k: usize) -> Vec<Vec<u32>> {
+        let k = k.min(self.n_clients().saturating_sub(1));
+        let prox = |i: usize, j: usize| -> f64 {
+            let d = self.dist[i * self.n + j] as f64;
+            if !self.has_time {
+                return d;
+            }
+            let t = self.dur[i * self.n + j];
+            let wait = (self.early[j] - (self.late[i] + self.service[i] + t)).max(0) as f64;
+            let warp = (self.early[i] + self.service[i] + t - self.late[j]).max(0) as f64;
+            d + 0.2 * wait + warp
+        };
+        let mut out = vec![Vec::new(); self.n];
+        let mut row: Vec<(f64, u32)> = Vec::with_capacity(self.n);
+        for i in self.clients() {
+            row.clear();
+            for j in self.clients() {
+                if j != i {
+                    row.push((prox(i, j).min(prox(j, i)), j as u32));
+                }
+            }
+            if k < row.len() {
+                row.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                row.truncate(k);
+            }
+            row.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            out[i] = row.iter().map(|&(_, j)| j).collect();
+        }
+        out
+    }
+}

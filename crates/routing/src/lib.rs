@@ -1,0 +1,59 @@
+//! The routing engine of milkrun: capacitated vehicle routing with time windows, solved by an
+//! iterated local search (granular local search with concatenated route segments, SISR-style
+//! ruin and recreate, penalties adapted to a feasibility target, record-to-record acceptance).
+//!
+//! It handles, from a validated [`milkrun_model::Problem`]: multi-dimensional capacities (up to
+//! 3), simultaneous delivery and pickup at a stop, one time window per stop, service times,
+//! release times, vehicle shifts, maximum route duration and distance, several vehicle types
+//! with counts, start and end sites (or open routes), fixed, per-distance and per-duration
+//! costs, and optional jobs with a penalty. Paired shipments, several windows per stop,
+//! backhaul ordering, skills and reloads (multi-trip) are rejected with
+//! [`RoutingError::Unsupported`] for now.
+//!
+//! The main loop is in `src/solver.rs`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use milkrun_model::{Coordinates, Job, Load, ProblemData, Rounding, Site, SiteId, SiteKind, Speed, Stop, TravelMatrix, VehicleType};
+//! use milkrun_routing::{Solver, SolverConfig};
+//!
+//! let mut sites = vec![Site::new("plant", SiteKind::Plant, Coordinates::Planar { x: 0.0, y: 0.0 })];
+//! let mut jobs = Vec::new();
+//! for (k, (x, y)) in [(10.0, 0.0), (10.0, 5.0), (-8.0, 3.0), (-9.0, -4.0)].into_iter().enumerate() {
+//!     sites.push(Site::new(format!("supplier {k}"), SiteKind::Supplier, Coordinates::Planar { x, y }));
+//!     jobs.push(Job::pickup(format!("parts {k}"), Stop::at(SiteId(k as u32 + 1)), Load::single(4)));
+//! }
+//! let coords: Vec<_> = sites.iter().map(|s| s.location).collect();
+//! let problem = ProblemData {
+//!     name: "four suppliers".into(),
+//!     dimensions: vec!["pallets".into()],
+//!     travel: TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::EqualToDistance)?,
+//!     sites,
+//!     jobs,
+//!     vehicle_types: vec![VehicleType::new("truck", 2, Load::single(8), SiteId(0))],
+//!     ..ProblemData::default()
+//! }
+//! .validate()?;
+//!
+//! let solver = Solver::new(SolverConfig::default().seed(7).max_iterations(200));
+//! let solved = solver.solve(&problem)?;
+//! assert!(solved.feasible);
+//! assert_eq!(solved.solution.routes.len(), 2); // east and west loops
+//! assert_eq!(solved.cost.total.get(), 22 + 20);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod data;
+mod error;
+mod output;
+mod perturb;
+mod rng;
+mod route;
+mod search;
+mod segment;
+mod solver;
+
+pub use crate::error::RoutingError;
+pub use crate::output::{CostBreakdown, RouteSchedule, Solved, Unassigned, UnassignedReason};
+pub use crate::solver::{Progress, Solver, SolverConfig, StopCriteria};

@@ -1,0 +1,115 @@
+//! Ruin and recreate: remove a few strings of consecutive clients from neighbouring routes,
+//! then reinsert every removed client at its cheapest granular position (with blinks).
+//!
+//! Reference: J. Christiaens, G. Vanden Berghe (2020), "Slack induction by string removals for
+//! vehicle routing problems" (SISR), Transportation Science 54(2). Insertion positions are
+//! limited to the client's granular neighbours, the local search that follows repairs the rest.
+
+use crate::data::Data;
+use crate::rng::Rng;
+use crate::route::{Eval, Tours, NONE};
+use crate::search::best_insertion;
+
+/// Scratch space for ruin and recreate.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Perturb {
+    removed: Vec<u32>,
+    ruined: Vec<usize>,
+    costs: Vec<i64>,
+    keys: Vec<(i64, u32)>,
+}
+
+impl Perturb {
+    /// Removes about `avg_removed` clients in strings (SISR), then reinserts them.
+    pub(crate) fn apply(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng, avg_removed: f64) {
+        self.ruin(data, tours, rng, avg_removed);
+        self.recreate(data, tours, eval, rng);
+    }
+
+    fn ruin(&mut self, data: &Data, tours: &mut Tours, rng: &mut Rng, avg_removed: f64) {
+        self.removed.clear();
+        self.ruined.clear();
+        let served: usize = tours.routes.iter().map(|r| r.len()).sum();
+        let used = tours.routes.iter().filter(|r| !r.is_empty()).count();
+        if served == 0 {
+            return;
+        }
+        let avg_len = served as f64 / used as f64;
+        let ls_max = avg_len.min(10.0);
+        let ks_max = (4.0 * avg_removed / (1.0 + ls_max) - 1.0).max(1.0);
+        let strings = (1.0 + rng.unit() * ks_max).floor() as usize;
+        // A random served client as seed.
+        let clients = data.n_clients();
+        let mut seed = (data.n_depots + rng.below(clients)) as u32;
+        while !tours.assigned(seed) {
+            seed = (data.n_depots + rng.below(clients)) as u32;
+        }
+        let stamp = tours.tick();
+        for &c in std::iter::once(&seed).chain(&data.neighbours[seed as usize]) {
+            if self.ruined.len() >= strings {
+                break;
+            }
+            let r = tours.route_of[c as usize];
+            if r == NONE || self.ruined.contains(&(r as usize)) {
+                continue;
+            }
+            let r = r as usize;
+            let len = tours.routes[r].len();
+            let max_len = (len as f64).min(ls_max);
+            let l = ((1.0 + rng.unit() * max_len).floor() as usize).clamp(1, len);
+            let pc = tours.pos_of[c as usize] as usize;
+            let lo = (pc + 1).saturating_sub(l).max(1);
+            let hi = pc.min(len - l + 1);
+            let start = lo + rng.below(hi - lo + 1);
+            self.removed.extend_from_slice(&tours.routes[r].nodes[start..start + l]);
+            tours.remove_range(data, r, start, start + l - 1, stamp);
+            self.ruined.push(r);
+        }
+    }
+
+    fn recreate(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng) {
+        // SISR orders: random, largest demand first, farthest first, closest first.
+        let depot = data.vtypes[0].start;
+        let kind = rng.below(11);
+        self.keys.clear();
+        for &c in &self.removed {
+            let key = match kind {
+                0..=3 => rng.next_u64() as i64 >> 1,
+                4..=7 => -(data.delivery[c as usize].iter().sum::<i64>() + data.pickup[c as usize].iter().sum::<i64>()),
+                8..=9 => -data.d(depot, c),
+                _ => data.d(depot, c),
+            };
+            self.keys.push((key, c));
+        }
+        self.keys.sort_unstable();
+        self.costs.clear();
+        self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
+        let keys = std::mem::take(&mut self.keys);
+        for &(_, u) in &keys {
+            insert_one(data, tours, eval, &mut self.costs, u, Some((rng, 0.01)));
+        }
+        self.keys = keys;
+    }
+}
+
+/// Inserts `u` at its cheapest position if it is required or its prize pays for it; keeps
+/// `costs` (per-route cost under `eval`) current. Returns whether it was inserted.
+pub(crate) fn insert_one(
+    data: &Data,
+    tours: &mut Tours,
+    eval: &Eval,
+    costs: &mut [i64],
+    u: u32,
+    blink: Option<(&mut Rng, f64)>,
+) -> bool {
+    let Some((d, r, after)) = best_insertion(data, tours, eval, costs, u, blink) else {
+        return false;
+    };
+    if !data.required[u as usize] && d >= data.prize[u as usize] {
+        return false;
+    }
+    let stamp = tours.tick();
+    tours.insert(data, u, r, after, stamp);
+    costs[r] = eval.route_cost(data, &tours.routes[r]);
+    true
+}

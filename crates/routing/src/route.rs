@@ -1,0 +1,495 @@
+//! The working solution: a pool of routes (one slot per vehicle the engine may use) with
+//! cached prefix and suffix segments, client positions, and the penalised cost evaluator.
+
+use crate::data::{Data, VType};
+use crate::segment::{DurSeg, LoadSeg};
+
+/// Marks an unassigned client in `route_of`.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Penalty weights turning violations into cost: per unit of excess load, of time warp and of
+/// distance beyond a vehicle's maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Weights {
+    pub(crate) load: i64,
+    pub(crate) warp: i64,
+    pub(crate) dist: i64,
+}
+
+impl Weights {
+    pub(crate) fn boosted(self, factor: i64) -> Self {
+        Self { load: self.load * factor, warp: self.warp * factor, dist: self.dist * factor }
+    }
+}
+
+/// A route being built by concatenation: distance so far, load and duration summaries, last
+/// location. Moves evaluate the routes they would produce with it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Acc {
+    pub(crate) dist: i64,
+    pub(crate) load: LoadSeg,
+    pub(crate) dur: DurSeg,
+    pub(crate) last: u32,
+}
+
+impl Acc {
+    /// The prefix of `route` up to and including position `i`.
+    #[inline]
+    pub(crate) fn prefix(route: &Route, i: usize) -> Self {
+        Self { dist: route.cum_dist[i], load: route.load_fwd[i], dur: route.dur_fwd[i], last: route.nodes[i] }
+    }
+
+    /// A route that starts empty at the start depot of `vt`.
+    #[inline]
+    pub(crate) fn start(vt: &VType) -> Self {
+        Self { dist: 0, load: LoadSeg::default(), dur: DurSeg::depot(vt.start, vt.open, vt.close), last: vt.start }
+    }
+
+    #[inline]
+    pub(crate) fn node(mut self, data: &Data, loc: u32) -> Self {
+        self.dist += data.d(self.last, loc);
+        self.load = self.load.merge(LoadSeg::node(data, loc));
+        if data.has_time {
+            self.dur = self.dur.merge(data, DurSeg::node(data, loc));
+        }
+        self.last = loc;
+        self
+    }
+
+    /// Appends the end depot of `vt`.
+    #[inline]
+    pub(crate) fn end(mut self, data: &Data, vt: &VType) -> Self {
+        self.dist += data.d(self.last, vt.end);
+        if data.has_time {
+            self.dur = self.dur.merge(data, DurSeg::depot(vt.end, vt.open, vt.close));
+        }
+        self.last = vt.end;
+        self
+    }
+
+    /// Appends positions `i..` of `route` (its clients from `i` and its end depot).
+    #[inline]
+    pub(crate) fn suffix(mut self, data: &Data, route: &Route, i: usize) -> Self {
+        self.dist += data.d(self.last, route.nodes[i]) + route.distance() - route.cum_dist[i];
+        self.load = self.load.merge(route.load_bwd[i]);
+        if data.has_time {
+            self.dur = self.dur.merge(data, route.dur_bwd[i]);
+        }
+        self.last = *route.nodes.last().unwrap_or(&self.last);
+        self
+    }
+
+    /// Appends the clients of `route` from position `i` on, then the end depot of `vt` (which
+    /// may differ from the route's own end).
+    #[inline]
+    pub(crate) fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self {
+        if vt.end == own.end && vt.open == own.open && vt.close == own.close {
+            return self.suffix(data, route, i);
+        }
+        let last = route.nodes.len() - 1;
+        let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
+        acc.end(data, vt)
+    }
+
+    /// Appends positions `i..=j` of `route`, forwards.
+    #[inline]
+    pub(crate) fn range(mut self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        self.dist += data.d(self.last, route.nodes[i]) + route.cum_dist[j] - route.cum_dist[i];
+        self.load = self.load.merge(route.load_between(data, i, j));
+        if data.has_time {
+            for &loc in &route.nodes[i..=j] {
+                self.dur = self.dur.merge(data, DurSeg::node(data, loc));
+            }
+        }
+        self.last = route.nodes[j];
+        self
+    }
+
+    /// Appends positions `j, j-1, ..., i` of `route` (reversed).
+    #[inline]
+    pub(crate) fn range_rev(mut self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        if data.symmetric {
+            self.dist += data.d(self.last, route.nodes[j]) + route.cum_dist[j] - route.cum_dist[i];
+        } else {
+            self.dist += data.d(self.last, route.nodes[j]);
+            for k in (i..j).rev() {
+                self.dist += data.d(route.nodes[k + 1], route.nodes[k]);
+            }
+        }
+        if data.mixed {
+            for &loc in route.nodes[i..=j].iter().rev() {
+                self.load = self.load.merge(LoadSeg::node(data, loc));
+            }
+        } else {
+            self.load = self.load.merge(route.load_between(data, i, j));
+        }
+        if data.has_time {
+            for &loc in route.nodes[i..=j].iter().rev() {
+                self.dur = self.dur.merge(data, DurSeg::node(data, loc));
+            }
+        }
+        self.last = route.nodes[i];
+        self
+    }
+}
+
+/// One route slot.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub(crate) vt: usize,
+    /// Start depot, clients, end depot.
+    pub(crate) nodes: Vec<u32>,
+    pub(crate) cum_dist: Vec<i64>,
+    pub(crate) load_fwd: Vec<LoadSeg>,
+    pub(crate) load_bwd: Vec<LoadSeg>,
+    pub(crate) dur_fwd: Vec<DurSeg>,
+    pub(crate) dur_bwd: Vec<DurSeg>,
+    /// Search counter value when the route last changed.
+    pub(crate) modified: u64,
+    /// Polar sector (min, max angle around the start depot, radians) for SWAP*.
+    pub(crate) sector: (f64, f64),
+}
+
+impl Route {
+    fn new(data: &Data, vt: usize) -> Self {
+        let v = &data.vtypes[vt];
+        let mut r = Self {
+            vt,
+            nodes: vec![v.start, v.end],
+            cum_dist: Vec::new(),
+            load_fwd: Vec::new(),
+            load_bwd: Vec::new(),
+            dur_fwd: Vec::new(),
+            dur_bwd: Vec::new(),
+            modified: 0,
+            sector: (0.0, 0.0),
+        };
+        r.update(data);
+        r
+    }
+
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.nodes.len() <= 2
+    }
+
+    /// Number of clients.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len() - 2
+    }
+
+    #[inline]
+    pub(crate) fn distance(&self) -> i64 {
+        self.cum_dist[self.nodes.len() - 1]
+    }
+
+    /// Load summary of positions `i..=j` (clients).
+    #[inline]
+    pub(crate) fn load_between(&self, data: &Data, i: usize, j: usize) -> LoadSeg {
+        if data.mixed {
+            let mut s = LoadSeg::node(data, self.nodes[i]);
+            for &loc in &self.nodes[i + 1..=j] {
+                s = s.merge(LoadSeg::node(data, loc));
+            }
+            return s;
+        }
+        let (a, b) = (&self.load_fwd[i - 1], &self.load_fwd[j]);
+        let mut s = LoadSeg::default();
+        for k in 0..crate::data::MAX_DIMS {
+            s.delivery[k] = b.delivery[k] - a.delivery[k];
+            s.pickup[k] = b.pickup[k] - a.pickup[k];
+            s.load[k] = s.delivery[k].max(s.pickup[k]);
+        }
+        s
+    }
+
+    /// The whole route as one accumulated summary.
+    #[inline]
+    pub(crate) fn whole(&self) -> Acc {
+        Acc::prefix(self, self.nodes.len() - 1)
+    }
+
+    /// Recomputes every cache after `nodes` changed. O(length).
+    pub(crate) fn update(&mut self, data: &Data) {
+        let v = &data.vtypes[self.vt];
+        let len = self.nodes.len();
+        self.cum_dist.resize(len, 0);
+        self.load_fwd.resize(len, LoadSeg::default());
+        self.load_bwd.resize(len, LoadSeg::default());
+        self.cum_dist[0] = 0;
+        self.load_fwd[0] = LoadSeg::default();
+        for i in 1..len {
+            self.cum_dist[i] = self.cum_dist[i - 1] + data.d(self.nodes[i - 1], self.nodes[i]);
+            self.load_fwd[i] = if i + 1 < len {
+                self.load_fwd[i - 1].merge(LoadSeg::node(data, self.nodes[i]))
+            } else {
+                self.load_fwd[i - 1]
+            };
+        }
+        self.load_bwd[len - 1] = LoadSeg::default();
+        for i in (0..len - 1).rev() {
+            self.load_bwd[i] = if i > 0 {
+                LoadSeg::node(data, self.nodes[i]).merge(self.load_bwd[i + 1])
+            } else {
+                self.load_bwd[i + 1]
+            };
+        }
+        if data.has_time {
+            self.dur_fwd.resize(len, DurSeg::default());
+            self.dur_bwd.resize(len, DurSeg::default());
+            let seg = |i: usize| {
+                if i == 0 {
+                    DurSeg::depot(self.nodes[0], v.open, v.close)
+                } else if i == len - 1 {
+                    DurSeg::depot(self.nodes[i], v.open, v.close)
+                } else {
+                    DurSeg::node(data, self.nodes[i])
+                }
+            };
+            let mut f = seg(0);
+            self.dur_fwd[0] = f;
+            for i in 1..len {
+                f = f.merge(data, seg(i));
+                self.dur_fwd[i] = f;
+            }
+            let mut b = seg(len - 1);
+            self.dur_bwd[len - 1] = b;
+            for i in (0..len - 1).rev() {
+                b = seg(i).merge(data, b);
+                self.dur_bwd[i] = b;
+            }
+        } else {
+            self.dur_fwd.resize(len, DurSeg::default());
+            self.dur_bwd.resize(len, DurSeg::default());
+        }
+        if !self.is_empty() {
+            let (ox, oy) = data.xy[self.nodes[0] as usize];
+            let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+            for &c in &self.nodes[1..len - 1] {
+                let (x, y) = data.xy[c as usize];
+                let a = (y - oy).atan2(x - ox);
+                lo = lo.min(a);
+                hi = hi.max(a);
+            }
+            self.sector = (lo, hi);
+        }
+    }
+}
+
+/// Penalised cost of routes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Eval {
+    pub(crate) w: Weights,
+}
+
+impl Eval {
+    /// Penalised cost of a route of type `vt` summarised by `acc` (which includes both depots),
+    /// with `nonempty` telling whether it serves any client.
+    #[inline]
+    pub(crate) fn cost(&self, data: &Data, vt: &VType, acc: &Acc, nonempty: bool) -> i64 {
+        if !nonempty {
+            return 0;
+        }
+        let mut c = vt.fixed + vt.unit_distance * acc.dist + self.w.load * acc.load.excess(&vt.capacity);
+        if acc.dist > vt.max_distance {
+            c += self.w.dist * (acc.dist - vt.max_distance);
+        }
+        if data.has_time {
+            c += vt.unit_duration * acc.dur.duration + self.w.warp * acc.dur.route_warp(vt.max_duration);
+        }
+        c
+    }
+
+    #[inline]
+    pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
+        self.cost(data, &data.vtypes[route.vt], &route.whole(), !route.is_empty())
+    }
+}
+
+/// Violations and cost of a whole solution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Summary {
+    /// Route costs plus prizes of unserved optional clients, without penalties.
+    pub(crate) cost: i64,
+    pub(crate) load_excess: i64,
+    pub(crate) warp: i64,
+    pub(crate) dist_excess: i64,
+    pub(crate) unserved_required: usize,
+}
+
+impl Summary {
+    pub(crate) fn feasible(&self) -> bool {
+        self.load_excess == 0 && self.warp == 0 && self.dist_excess == 0 && self.unserved_required == 0
+    }
+
+    pub(crate) fn penalised(&self, w: Weights) -> i64 {
+        self.cost + w.load * self.load_excess + w.warp * self.warp + w.dist * self.dist_excess
+    }
+}
+
+/// The routes of a solution as plain client sequences, one per route slot.
+pub(crate) type Plain = Vec<Vec<u32>>;
+
+/// The working solution.
+#[derive(Debug, Clone)]
+pub(crate) struct Tours {
+    pub(crate) routes: Vec<Route>,
+    pub(crate) route_of: Vec<u32>,
+    pub(crate) pos_of: Vec<u32>,
+    /// First route index of each vehicle type in `routes`.
+    pub(crate) type_start: Vec<usize>,
+    /// Logical clock: every change to a route stamps it with a new tick.
+    pub(crate) clock: u64,
+}
+
+impl Tours {
+    pub(crate) fn new(data: &Data) -> Self {
+        let mut routes = Vec::new();
+        let mut type_start = Vec::new();
+        for (t, v) in data.vtypes.iter().enumerate() {
+            type_start.push(routes.len());
+            for _ in 0..v.count {
+                routes.push(Route::new(data, t));
+            }
+        }
+        Self { routes, route_of: vec![NONE; data.n], pos_of: vec![NONE; data.n], type_start, clock: 1 }
+    }
+
+    /// A new clock value.
+    pub(crate) fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    pub(crate) fn assigned(&self, c: u32) -> bool {
+        self.route_of[c as usize] != NONE
+    }
+
+    /// Replaces route `r`'s clients by `clients` and refreshes its caches and positions.
+    pub(crate) fn set_route(&mut self, data: &Data, r: usize, clients: &[u32], stamp: u64) {
+        let route = &mut self.routes[r];
+        for &c in &route.nodes[1..route.nodes.len() - 1] {
+            if self.route_of[c as usize] == r as u32 {
+                self.route_of[c as usize] = NONE;
+                self.pos_of[c as usize] = NONE;
+            }
+        }
+        let (start, end) = (route.nodes[0], route.nodes[route.nodes.len() - 1]);
+        route.nodes.clear();
+        route.nodes.push(start);
+        route.nodes.extend_from_slice(clients);
+        route.nodes.push(end);
+        route.modified = stamp;
+        route.update(data);
+        self.reindex(r);
+    }
+
+    /// Refreshes `route_of`/`pos_of` for route `r`'s clients.
+    pub(crate) fn reindex(&mut self, r: usize) {
+        let route = &self.routes[r];
+        for (p, &c) in route.nodes.iter().enumerate().take(route.nodes.len() - 1).skip(1) {
+            self.route_of[c as usize] = r as u32;
+            self.pos_of[c as usize] = p as u32;
+        }
+    }
+
+    /// Removes the clients of route `r` at positions `from..=to`.
+    pub(crate) fn remove_range(&mut self, data: &Data, r: usize, from: usize, to: usize, stamp: u64) {
+        let route = &mut self.routes[r];
+        for &c in &route.nodes[from..=to] {
+            self.route_of[c as usize] = NONE;
+            self.pos_of[c as usize] = NONE;
+        }
+        route.nodes.drain(from..=to);
+        route.modified = stamp;
+        route.update(data);
+        self.reindex(r);
+    }
+
+    /// Inserts client `c` into route `r` after position `after`.
+    pub(crate) fn insert(&mut self, data: &Data, c: u32, r: usize, after: usize, stamp: u64) {
+        let route = &mut self.routes[r];
+        route.nodes.insert(after + 1, c);
+        route.modified = stamp;
+        route.update(data);
+        self.reindex(r);
+    }
+
+    /// An empty route slot of type `t`, if any.
+    pub(crate) fn empty_route(&self, data: &Data, t: usize) -> Option<usize> {
+        let s = self.type_start[t];
+        (s..s + data.vtypes[t].count).find(|&r| self.routes[r].is_empty())
+    }
+
+    pub(crate) fn plain(&self) -> Plain {
+        self.routes.iter().map(|r| r.nodes[1..r.nodes.len() - 1].to_vec()).collect()
+    }
+
+    /// Makes this solution equal to `plain`, touching only routes that differ.
+    pub(crate) fn load(&mut self, data: &Data, plain: &Plain, stamp: u64) {
+        for (r, clients) in plain.iter().enumerate() {
+            let route = &self.routes[r];
+            if route.nodes[1..route.nodes.len() - 1] != clients[..] {
+                // Clear positions first: a client may move between routes.
+                let old: Vec<u32> = route.nodes[1..route.nodes.len() - 1].to_vec();
+                for c in old {
+                    if self.route_of[c as usize] == r as u32 {
+                        self.route_of[c as usize] = NONE;
+                        self.pos_of[c as usize] = NONE;
+                    }
+                }
+                let route = &mut self.routes[r];
+                let (start, end) = (route.nodes[0], route.nodes[route.nodes.len() - 1]);
+                route.nodes.clear();
+                route.nodes.push(start);
+                route.nodes.extend_from_slice(clients);
+                route.nodes.push(end);
+                route.modified = stamp;
+                route.update(data);
+            }
+        }
+        for r in 0..self.routes.len() {
+            self.reindex(r);
+        }
+        for c in data.clients() {
+            let r = self.route_of[c];
+            if r != NONE {
+                let p = self.pos_of[c] as usize;
+                if self.routes[r as usize].nodes.get(p) != Some(&(c as u32)) {
+                    self.route_of[c] = NONE;
+                    self.pos_of[c] = NONE;
+                }
+            }
+        }
+    }
+
+    /// Cost and violations, recomputed from the caches.
+    pub(crate) fn summary(&self, data: &Data) -> Summary {
+        let mut s = Summary::default();
+        let zero = Eval { w: Weights { load: 0, warp: 0, dist: 0 } };
+        for route in &self.routes {
+            if route.is_empty() {
+                continue;
+            }
+            let vt = &data.vtypes[route.vt];
+            let acc = route.whole();
+            s.cost += zero.cost(data, vt, &acc, true);
+            s.load_excess += acc.load.excess(&vt.capacity);
+            s.dist_excess += (acc.dist - vt.max_distance).max(0);
+            if data.has_time {
+                s.warp += acc.dur.route_warp(vt.max_duration);
+            }
+        }
+        for c in data.clients() {
+            if self.route_of[c] == NONE {
+                if data.required[c] {
+                    s.unserved_required += 1;
+                } else {
+                    s.cost += data.prize[c];
+                }
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,427 @@
+//! Granular local search over the working solution: relocate (of one or two clients, the pair
+//! possibly reversed), swap (1-1, 2-1, 2-2), 2-opt within a route, 2-opt* between routes,
+//! moves into an empty route, and insertion/removal of optional clients. Each candidate is
+//! evaluated in O(1) from the routes' cached prefix and suffix segments (intra-route moves with
+//! time windows cost O(route length)); the first improving move is applied.
+//!
+//! Which pairs are examined follows Vidal et al. (2012, 2022): client `u` with each of its
+//! granular neighbours `v`, skipped when neither route changed since `u` was last examined.
+//!
+//! Reference: T. Vidal (2022), "Hybrid genetic search for the CVRP: Open-source implementation
+//! and SWAP* neighborhood", Computers & Operations Research 140.
+
+use crate::data::Data;
+use crate::rng::Rng;
+use crate::route::{Acc, Eval, Tours, NONE};
+
+/// Reusable local search state (timestamps and scratch buffers).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LocalSearch {
+    last_tested: Vec<u64>,
+    order: Vec<u32>,
+    costs: Vec<i64>,
+    scratch_u: Vec<u32>,
+    scratch_v: Vec<u32>,
+    /// Moves evaluated (for the ns/move benchmark) and applied.
+    pub(crate) evaluated: u64,
+    pub(crate) applied: u64,
+}
+
+/// Where a segment goes: what a move does, for evaluation and application alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    /// Move `n` clients from `pu` in route `ru` to after `pv` in route `rv` (`rev`: reversed),
+    /// or swap them with the `m` clients at `pv` when `m > 0`.
+    Exchange { ru: usize, pu: usize, n: usize, rv: usize, pv: usize, m: usize, rev: bool },
+    /// Reverse positions `i..=j` of route `r`.
+    TwoOpt { r: usize, i: usize, j: usize },
+    /// Exchange the tails after `pu` in `ru` and after `pv` in `rv`.
+    Tails { ru: usize, pu: usize, rv: usize, pv: usize },
+    /// Move client `u` into the empty route `rv`.
+    ToEmpty { u: u32, rv: usize },
+}
+
+impl LocalSearch {
+    pub(crate) fn new(data: &Data) -> Self {
+        Self { last_tested: vec![0; data.n], ..Self::default() }
+    }
+
+    /// Improves `tours` until no move improves its penalised cost under `eval`.
+    pub(crate) fn run(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng) {
+        self.costs.clear();
+        self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
+        self.order.clear();
+        self.order.extend(data.clients().map(|c| c as u32));
+        rng.shuffle(&mut self.order);
+        let order = std::mem::take(&mut self.order);
+        loop {
+            let mut improved = false;
+            for &u in &order {
+                if !data.required[u as usize] && self.optional(data, tours, eval, u) {
+                    improved = true;
+                }
+                if !tours.assigned(u) {
+                    continue;
+                }
+                let last = self.last_tested[u as usize];
+                self.last_tested[u as usize] = tours.clock;
+                for &v in &data.neighbours[u as usize] {
+                    let (ru, rv) = (tours.route_of[u as usize], tours.route_of[v as usize]);
+                    if rv == NONE || ru == NONE {
+                        continue;
+                    }
+                    let changed = tours.routes[ru as usize].modified.max(tours.routes[rv as usize].modified);
+                    if changed <= last {
+                        continue;
+                    }
+                    if self.pair(data, tours, eval, u, v) {
+                        improved = true;
+                    }
+                }
+                let ru = tours.route_of[u as usize];
+                if ru != NONE
+                    && tours.routes[ru as usize].modified > last
+                    && self.move_to_empty_route(data, tours, eval, u)
+                {
+                    improved = true;
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        self.order = order;
+    }
+
+    /// Tries the node moves between `u` and its neighbour `v`; applies the first improving one.
+    fn pair(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
+        let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
+        let (rv, pv) = (tours.route_of[v as usize] as usize, tours.pos_of[v as usize] as usize);
+        let last_u = tours.routes[ru].nodes.len() - 2; // last client position of ru
+        let last_v = tours.routes[rv].nodes.len() - 2;
+        let mut candidates = [None; 9];
+        let mut k = 0;
+        let mut push = |m: Move| {
+            candidates[k] = Some(m);
+            k += 1;
+        };
+        if ru != rv {
+            push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false });
+            if pv == 1 {
+                push(Move::Exchange { ru, pu, n: 1, rv, pv: 0, m: 0, rev: false });
+            }
+            if pu < last_u {
+                push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 0, rev: false });
+                push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 0, rev: true });
+            }
+            push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 1, rev: false });
+            if pu < last_u {
+                push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 1, rev: false });
+                if pv < last_v {
+                    push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 2, rev: false });
+                }
+            }
+            push(Move::Tails { ru, pu, rv, pv });
+        } else {
+            if pv + 1 != pu {
+                push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false });
+            }
+            if pu < last_u && pv + 1 != pu && pv != pu + 1 {
+                push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 0, rev: false });
+            }
+            push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 1, rev: false });
+            if pu < last_u && pv != pu + 1 {
+                push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 1, rev: false });
+                if pv < last_v && pv + 1 != pu && pv != pu + 1 {
+                    push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 2, rev: false });
+                }
+            }
+            if !data.has_time && data.symmetric && pu < pv {
+                push(Move::TwoOpt { r: ru, i: pu + 1, j: pv });
+            }
+        }
+        for m in candidates.into_iter().take(k).flatten() {
+            self.evaluated += 1;
+            if self.delta(data, tours, eval, m) < 0 {
+                self.apply(data, tours, eval, m);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Change of penalised cost if `m` were applied.
+    fn delta(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
+        match m {
+            Move::Exchange { ru, pu, n, rv, pv, m, rev } if ru != rv => {
+                let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
+                let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
+                let mut acc_u = Acc::prefix(a, pu - 1);
+                if m > 0 {
+                    acc_u = acc_u.range(data, b, pv, pv + m - 1);
+                }
+                acc_u = acc_u.suffix(data, a, pu + n);
+                let delta_u = eval.cost(data, vta, &acc_u, a.len() + m > n) - self.costs[ru];
+                if m == 0 && vtb.unit_distance >= 0 && vtb.unit_duration >= 0 && !b.is_empty() {
+                    // Inserting never lowers the receiving route's penalties: bound by distance.
+                    let (v, y) = (b.nodes[pv], b.nodes[pv + 1]);
+                    let (first, lastn) =
+                        if rev { (a.nodes[pu + n - 1], a.nodes[pu]) } else { (a.nodes[pu], a.nodes[pu + n - 1]) };
+                    let inner = a.cum_dist[pu + n - 1] - a.cum_dist[pu];
+                    let added = data.d(v, first) + inner + data.d(lastn, y) - data.d(v, y);
+                    if delta_u + vtb.unit_distance * added >= 0 {
+                        return 0;
+                    }
+                }
+                let mut acc_v = Acc::prefix(b, if m > 0 { pv - 1 } else { pv });
+                acc_v =
+                    if rev { acc_v.range_rev(data, a, pu, pu + n - 1) } else { acc_v.range(data, a, pu, pu + n - 1) };
+                acc_v = acc_v.suffix(data, b, pv + m.max(1));
+                delta_u + eval.cost(data, vtb, &acc_v, true) - self.costs[rv]
+            }
+            Move::Exchange { ru: r, pu, n, pv, m, .. } => {
+                let route = &tours.routes[r];
+                let vt = &data.vtypes[route.vt];
+                let acc = if m == 0 {
+                    if pv < pu {
+                        Acc::prefix(route, pv)
+                            .range(data, route, pu, pu + n - 1)
+                            .range(data, route, pv + 1, pu - 1)
+                            .suffix(data, route, pu + n)
+                    } else {
+                        Acc::prefix(route, pu - 1)
+                            .range(data, route, pu + n, pv)
+                            .range(data, route, pu, pu + n - 1)
+                            .suffix(data, route, pv + 1)
+                    }
+                } else {
+                    let ((a, na), (b, nb)) = if pu < pv { ((pu, n), (pv, m)) } else { ((pv, m), (pu, n)) };
+                    if a + na > b {
+                        return 0;
+                    }
+                    let mut acc = Acc::prefix(route, a - 1).range(data, route, b, b + nb - 1);
+                    if a + na < b {
+                        acc = acc.range(data, route, a + na, b - 1);
+                    }
+                    acc.range(data, route, a, a + na - 1).suffix(data, route, b + nb)
+                };
+                eval.cost(data, vt, &acc, true) - self.costs[r]
+            }
+            Move::TwoOpt { r, i, j } => {
+                let route = &tours.routes[r];
+                let acc = Acc::prefix(route, i - 1).range_rev(data, route, i, j).suffix(data, route, j + 1);
+                eval.cost(data, &data.vtypes[route.vt], &acc, true) - self.costs[r]
+            }
+            Move::Tails { ru, pu, rv, pv } => {
+                let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
+                let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
+                let acc_u = Acc::prefix(a, pu).tail_to(data, b, pv + 1, vta, vtb);
+                let acc_v = Acc::prefix(b, pv).tail_to(data, a, pu + 1, vtb, vta);
+                let len_u = pu + (b.nodes.len() - 2 - pv);
+                let len_v = pv + (a.nodes.len() - 2 - pu);
+                eval.cost(data, vta, &acc_u, len_u > 0) + eval.cost(data, vtb, &acc_v, len_v > 0)
+                    - self.costs[ru]
+                    - self.costs[rv]
+            }
+            Move::ToEmpty { u, rv } => {
+                let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
+                let a = &tours.routes[ru];
+                let vta = &data.vtypes[a.vt];
+                let vtb = &data.vtypes[tours.routes[rv].vt];
+                let acc_u = Acc::prefix(a, pu - 1).suffix(data, a, pu + 1);
+                let acc_v = Acc::start(vtb).node(data, u).end(data, vtb);
+                eval.cost(data, vta, &acc_u, a.len() > 1) - self.costs[ru] + eval.cost(data, vtb, &acc_v, true)
+            }
+        }
+    }
+
+    fn apply(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, m: Move) {
+        self.applied += 1;
+        let stamp = tours.tick();
+        let (mut nu, mut nv) = (std::mem::take(&mut self.scratch_u), std::mem::take(&mut self.scratch_v));
+        nu.clear();
+        nv.clear();
+        let touched: [Option<usize>; 2] = match m {
+            Move::Exchange { ru, pu, n, rv, pv, m, rev } if ru != rv => {
+                let (a, b) = (&tours.routes[ru].nodes, &tours.routes[rv].nodes);
+                let seg_u = &a[pu..pu + n];
+                nu.extend_from_slice(&a[1..pu]);
+                if m > 0 {
+                    nu.extend_from_slice(&b[pv..pv + m]);
+                }
+                nu.extend_from_slice(&a[pu + n..a.len() - 1]);
+                let keep = if m > 0 { pv } else { pv + 1 };
+                nv.extend_from_slice(&b[1..keep]);
+                if rev {
+                    nv.extend(seg_u.iter().rev());
+                } else {
+                    nv.extend_from_slice(seg_u);
+                }
+                nv.extend_from_slice(&b[pv + m.max(1)..b.len() - 1]);
+                tours.set_route(data, ru, &nu, stamp);
+                tours.set_route(data, rv, &nv, stamp);
+                [Some(ru), Some(rv)]
+            }
+            Move::Exchange { ru: r, pu, n, pv, m, .. } => {
+                let a = &tours.routes[r].nodes;
+                if m == 0 {
+                    if pv < pu {
+                        nu.extend_from_slice(&a[1..=pv]);
+                        nu.extend_from_slice(&a[pu..pu + n]);
+                        nu.extend_from_slice(&a[pv + 1..pu]);
+                        nu.extend_from_slice(&a[pu + n..a.len() - 1]);
+                    } else {
+                        nu.extend_from_slice(&a[1..pu]);
+                        nu.extend_from_slice(&a[pu + n..=pv]);
+                        nu.extend_from_slice(&a[pu..pu + n]);
+                        nu.extend_from_slice(&a[pv + 1..a.len() - 1]);
+                    }
+                } else {
+                    let ((x, nx), (y, ny)) = if pu < pv { ((pu, n), (pv, m)) } else { ((pv, m), (pu, n)) };
+                    nu.extend_from_slice(&a[1..x]);
+                    nu.extend_from_slice(&a[y..y + ny]);
+                    nu.extend_from_slice(&a[x + nx..y]);
+                    nu.extend_from_slice(&a[x..x + nx]);
+                    nu.extend_from_slice(&a[y + ny..a.len() - 1]);
+                }
+                tours.set_route(data, r, &nu, stamp);
+                [Some(r), None]
+            }
+            Move::TwoOpt { r, i, j } => {
+                let a = &tours.routes[r].nodes;
+                nu.extend_from_slice(&a[1..i]);
+                nu.extend(a[i..=j].iter().rev());
+                nu.extend_from_slice(&a[j + 1..a.len() - 1]);
+                tours.set_route(data, r, &nu, stamp);
+                [Some(r), None]
+            }
+            Move::Tails { ru, pu, rv, pv } => {
+                let (a, b) = (&tours.routes[ru].nodes, &tours.routes[rv].nodes);
+                nu.extend_from_slice(&a[1..=pu]);
+                nu.extend_from_slice(&b[pv + 1..b.len() - 1]);
+                nv.extend_from_slice(&b[1..=pv]);
+                nv.extend_from_slice(&a[pu + 1..a.len() - 1]);
+                tours.set_route(data, ru, &nu, stamp);
+                tours.set_route(data, rv, &nv, stamp);
+                [Some(ru), Some(rv)]
+            }
+            Move::ToEmpty { u, rv } => {
+                let ru = tours.route_of[u as usize] as usize;
+                let pu = tours.pos_of[u as usize] as usize;
+                tours.remove_range(data, ru, pu, pu, stamp);
+                tours.insert(data, u, rv, 0, stamp);
+                [Some(ru), Some(rv)]
+            }
+        };
+        for r in touched.into_iter().flatten() {
+            self.costs[r] = eval.route_cost(data, &tours.routes[r]);
+        }
+        self.scratch_u = nu;
+        self.scratch_v = nv;
+    }
+
+    /// Moves `u` into an empty route of some type if that pays.
+    fn move_to_empty_route(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32) -> bool {
+        let ru = tours.route_of[u as usize] as usize;
+        let mut best: Option<(i64, usize)> = None;
+        for t in 0..data.vtypes.len() {
+            if tours.routes[ru].vt == t && tours.routes[ru].len() == 1 {
+                continue;
+            }
+            let Some(rv) = tours.empty_route(data, t) else { continue };
+            self.evaluated += 1;
+            let d = self.delta(data, tours, eval, Move::ToEmpty { u, rv });
+            if d < 0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, rv));
+            }
+        }
+        if let Some((_, rv)) = best {
+            self.apply(data, tours, eval, Move::ToEmpty { u, rv });
+            return true;
+        }
+        false
+    }
+
+    /// Inserts an unserved optional client if its prize pays for it, or removes a served one
+    /// whose prize does not.
+    fn optional(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32) -> bool {
+        let prize = data.prize[u as usize];
+        if tours.assigned(u) {
+            let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
+            let a = &tours.routes[ru];
+            let acc = Acc::prefix(a, pu - 1).suffix(data, a, pu + 1);
+            let d = eval.cost(data, &data.vtypes[a.vt], &acc, a.len() > 1) - self.costs[ru] + prize;
+            if d < 0 {
+                let stamp = tours.tick();
+                tours.remove_range(data, ru, pu, pu, stamp);
+                self.costs[ru] = eval.route_cost(data, &tours.routes[ru]);
+                return true;
+            }
+            return false;
+        }
+        match best_insertion(data, tours, eval, &self.costs, u, None) {
+            Some((d, r, after)) if d - prize < 0 => {
+                let stamp = tours.tick();
+                tours.insert(data, u, r, after, stamp);
+                self.costs[r] = eval.route_cost(data, &tours.routes[r]);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Cheapest insertion of unassigned client `u`: next to its granular neighbours, or into an
+/// empty route of each type. Returns (delta, route, insert after position). With `blink`,
+/// each candidate position is skipped with that probability (SISR's blinks).
+pub(crate) fn best_insertion(
+    data: &Data,
+    tours: &Tours,
+    eval: &Eval,
+    costs: &[i64],
+    u: u32,
+    mut blink: Option<(&mut Rng, f64)>,
+) -> Option<(i64, usize, usize)> {
+    let mut best: Option<(i64, usize, usize)> = None;
+    let consider = |r: usize, after: usize, best: &mut Option<(i64, usize, usize)>| {
+        let route = &tours.routes[r];
+        let vt = &data.vtypes[route.vt];
+        let acc = Acc::prefix(route, after).node(data, u).suffix(data, route, after + 1);
+        let d = eval.cost(data, vt, &acc, true) - costs[r];
+        if best.is_none_or(|(bd, _, _)| d < bd) {
+            *best = Some((d, r, after));
+        }
+    };
+    for &v in &data.neighbours[u as usize] {
+        let r = tours.route_of[v as usize];
+        if r == NONE {
+            continue;
+        }
+        let p = tours.pos_of[v as usize] as usize;
+        for after in [p - 1, p] {
+            if let Some((rng, rate)) = blink.as_mut() {
+                if rng.unit() < *rate {
+                    continue;
+                }
+            }
+            consider(r as usize, after, &mut best);
+        }
+    }
+    for t in 0..data.vtypes.len() {
+        if let Some(r) = tours.empty_route(data, t) {
+            consider(r, 0, &mut best);
+        }
+    }
+    if best.is_none() {
+        // No neighbour is routed and no route is empty: try every position.
+        for r in 0..tours.routes.len() {
+            if tours.routes[r].is_empty() {
+                continue;
+            }
+            for after in 0..=tours.routes[r].len() {
+                consider(r, after, &mut best);
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,65 @@
+//! Benchmark instances from `../shared/data` (skipped when absent), solved briefly.
+
+use std::path::PathBuf;
+
+use milkrun_formats::{read_solomon, read_to_string, read_vrplib, Instance, VrplibOptions};
+use milkrun_model::check_solution;
+use milkrun_routing::{Solver, SolverConfig};
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: ../shared/data is absent");
+        None
+    }
+}
+
+fn vrplib(rel: &str) -> Option<Instance> {
+    let text = read_to_string(&data_dir()?.join(rel)).ok()?;
+    Some(read_vrplib(&text, &VrplibOptions::default()).unwrap())
+}
+
+fn solve_checked(inst: &Instance, iterations: u64) -> i64 {
+    let solved = Solver::new(SolverConfig::default().seed(1).max_iterations(iterations)).solve(&inst.problem).unwrap();
+    let report = check_solution(&inst.problem, &solved.solution);
+    assert!(report.is_feasible(), "{:?}", report.violations);
+    assert!(solved.feasible);
+    assert_eq!(report.cost(), solved.cost.total);
+    // Schedules agree with the checker's timetable, stop by stop.
+    for (r, s) in report.routes.iter().zip(&solved.schedules) {
+        assert_eq!(r.timetable, s.stops);
+    }
+    report.cost().get()
+}
+
+#[test]
+fn cvrp_x_n101_within_a_few_percent() {
+    let Some(inst) = vrplib("CVRP/X-n101-k25.vrp") else { return };
+    let cost = solve_checked(&inst, 300);
+    assert!(cost < 27591 * 105 / 100, "cost {cost}");
+}
+
+#[test]
+fn gehring_homberger_vrptw_is_feasible() {
+    let Some(inst) = vrplib("VRPTW/C1_10_1.vrp") else { return };
+    let cost = solve_checked(&inst, 60);
+    assert!(cost > 0);
+}
+
+#[test]
+fn solomon_c101_reaches_the_best_known_distance() {
+    let Some(dir) = data_dir() else { return };
+    let text = read_to_string(&dir.join("solomon/C101.txt")).unwrap();
+    let inst = read_solomon(&text, milkrun_formats::SOLOMON_DEFAULT_SCALE).unwrap();
+    let cost = solve_checked(&inst, 300);
+    // 828.94 at three decimals per arc.
+    assert!((cost as f64 / 1000.0 - 828.94).abs() < 0.1, "cost {cost}");
+}
+
+#[test]
+fn heterogeneous_fleet_is_feasible() {
+    let Some(inst) = vrplib("HFVRP/X110-HD.vrp") else { return };
+    solve_checked(&inst, 100);
+}

@@ -1,0 +1,210 @@
+//! Small random problems and the brute-force optimum.
+
+use milkrun_model::{
+    check_solution, Coordinates, Duration, Job, Load, Money, Problem, ProblemData, Rounding, Route, Site, SiteId,
+    SiteKind, Solution, Speed, Stop, TimeWindow, TravelMatrix, VehicleType, VehicleTypeId, Visit,
+};
+use proptest::prelude::*;
+
+/// A random client: position, delivery, pickup, optional window, optional penalty.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientSpec {
+    pub(crate) x: i32,
+    pub(crate) y: i32,
+    pub(crate) delivery: i64,
+    pub(crate) pickup: i64,
+    pub(crate) window: Option<(i64, i64)>,
+    pub(crate) penalty: Option<i64>,
+    pub(crate) service: i64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Spec {
+    pub(crate) clients: Vec<ClientSpec>,
+    pub(crate) capacity: i64,
+    /// (capacity factor in percent, fixed cost, count) of a second vehicle type.
+    pub(crate) second_type: Option<(i64, i64, u32)>,
+    pub(crate) shift_end: Option<i64>,
+    pub(crate) count: u32,
+}
+
+pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
+    (
+        -30i32..30,
+        -30i32..30,
+        0i64..6,
+        0i64..3,
+        proptest::option::weighted(if with_time { 0.6 } else { 1e-9 }, (0i64..80, 10i64..60)),
+        proptest::option::weighted(if with_optional { 0.3 } else { 1e-9 }, 0i64..80),
+        0i64..5,
+    )
+        .prop_map(|(x, y, delivery, pickup, window, penalty, service)| ClientSpec {
+            x,
+            y,
+            delivery,
+            pickup,
+            window: window.map(|(a, w)| (a, a + w)),
+            penalty,
+            service,
+        })
+}
+
+pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> impl Strategy<Value = Spec> {
+    (
+        proptest::collection::vec(client(with_time, with_optional), 1..=max_clients),
+        8i64..16,
+        proptest::option::of((50i64..150, 0i64..40, 1u32..3)),
+        proptest::option::weighted(if with_time { 0.5 } else { 1e-9 }, 150i64..300),
+        1u32..9,
+    )
+        .prop_map(|(clients, capacity, second_type, shift_end, count)| Spec {
+            clients,
+            capacity,
+            second_type,
+            shift_end,
+            count,
+        })
+}
+
+pub(crate) fn build(spec: &Spec) -> Problem {
+    let mut sites = vec![Site::new("depot", SiteKind::Depot, Coordinates::Planar { x: 0.0, y: 0.0 })];
+    let mut jobs = Vec::new();
+    for (k, c) in spec.clients.iter().enumerate() {
+        sites.push(Site::new(
+            format!("s{k}"),
+            SiteKind::Customer,
+            Coordinates::Planar { x: c.x.into(), y: c.y.into() },
+        ));
+        let mut stop = Stop::at(SiteId(k as u32 + 1)).service(Duration(c.service));
+        if let Some((a, b)) = c.window {
+            stop = stop.window(TimeWindow::new(Duration(a), Duration(b)));
+        }
+        let mut job = Job::delivery_and_pickup(format!("c{k}"), stop, Load::single(c.delivery), Load::single(c.pickup));
+        if let Some(p) = c.penalty {
+            job = job.optional(Money(p));
+        }
+        jobs.push(job);
+    }
+    let coords: Vec<_> = sites.iter().map(|s| s.location).collect();
+    let mut main = VehicleType::new("main", spec.count, Load::single(spec.capacity), SiteId(0));
+    main.fixed_cost = Money(10);
+    if let Some(end) = spec.shift_end {
+        main.shift = TimeWindow::new(Duration(0), Duration(end));
+    }
+    let mut vehicle_types = vec![main.clone()];
+    if let Some((pct, fixed, count)) = spec.second_type {
+        let mut second = main.clone();
+        second.name = "second".into();
+        second.capacity = Load::single((spec.capacity * pct / 100).max(6));
+        second.fixed_cost = Money(fixed);
+        second.count = count;
+        second.unit_distance_cost = 2;
+        vehicle_types.push(second);
+    }
+    ProblemData {
+        name: "random".into(),
+        dimensions: vec!["units".into()],
+        travel: TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::EqualToDistance).unwrap(),
+        sites,
+        jobs,
+        vehicle_types,
+        ..ProblemData::default()
+    }
+    .validate()
+    .unwrap()
+}
+
+/// The cost of one route serving `jobs` in this order with vehicle type `t`, if feasible
+/// (evaluated by the independent checker).
+fn route_cost(problem: &Problem, t: usize, order: &[usize]) -> Option<i64> {
+    let visits = order.iter().map(|&j| Visit::Service(milkrun_model::JobId(j as u32))).collect();
+    let solution = Solution { routes: vec![Route::new(VehicleTypeId(t as u32), visits)], unassigned: Vec::new() };
+    let report = check_solution(problem, &solution);
+    // Only route-level violations matter here (others' jobs are "unserved").
+    let route_ok = report.violations.iter().all(|v| matches!(v, milkrun_model::Violation::Unserved { .. }));
+    route_ok.then(|| report.route_cost.get())
+}
+
+fn permutations(items: &mut Vec<usize>, k: usize, f: &mut impl FnMut(&[usize])) {
+    if k == items.len() {
+        f(items);
+        return;
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        permutations(items, k + 1, f);
+        items.swap(k, i);
+    }
+}
+
+/// The optimal cost by enumeration: best route per (subset, vehicle type) over all orders,
+/// then the best partition into routes respecting vehicle counts, unserved optional jobs paying
+/// their penalty. `None` if nothing is feasible. Exponential: at most about 8 jobs.
+pub(crate) fn brute_force(problem: &Problem) -> Option<i64> {
+    let n = problem.jobs().len();
+    let types = problem.vehicle_types();
+    let full = 1usize << n;
+    // best[t][mask]
+    let mut best_route = vec![vec![None::<i64>; full]; types.len()];
+    for (t, row) in best_route.iter_mut().enumerate() {
+        for (mask, cell) in row.iter_mut().enumerate().skip(1) {
+            let mut items: Vec<usize> = (0..n).filter(|j| mask >> j & 1 == 1).collect();
+            let mut best = None::<i64>;
+            permutations(&mut items, 0, &mut |order| {
+                if let Some(c) = route_cost(problem, t, order) {
+                    best = Some(best.map_or(c, |b: i64| b.min(c)));
+                }
+            });
+            *cell = best;
+        }
+    }
+    let penalty = |mask: usize| -> Option<i64> {
+        let mut p = 0;
+        for (j, job) in problem.jobs().iter().enumerate() {
+            if mask >> j & 1 == 0 {
+                match job.assignment {
+                    milkrun_model::Assignment::Required => return None,
+                    milkrun_model::Assignment::Optional { penalty } => p += penalty.get(),
+                }
+            }
+        }
+        Some(p)
+    };
+    // dp over (served mask, vehicles used per type) — counts are small in the generator.
+    let counts: Vec<usize> = types.iter().map(|v| (v.count as usize).min(n)).collect();
+    let mut states: std::collections::HashMap<(usize, Vec<usize>), i64> = std::collections::HashMap::new();
+    states.insert((0, vec![0; types.len()]), 0);
+    let mut frontier = vec![(0usize, vec![0usize; types.len()])];
+    let mut answer = None::<i64>;
+    while let Some((mask, used)) = frontier.pop() {
+        let cost = states[&(mask, used.clone())];
+        if let Some(p) = penalty(mask) {
+            answer = Some(answer.map_or(cost + p, |a: i64| a.min(cost + p)));
+        }
+        // Next route must contain the lowest unserved job that will be served: enumerate
+        // subsets of the complement that contain its lowest element.
+        let rest = (full - 1) & !mask;
+        if rest == 0 {
+            continue;
+        }
+        let mut sub = rest;
+        while sub > 0 {
+            for t in 0..types.len() {
+                if used[t] < counts[t] {
+                    if let Some(rc) = best_route[t][sub] {
+                        let mut u2 = used.clone();
+                        u2[t] += 1;
+                        let key = (mask | sub, u2.clone());
+                        let c = cost + rc;
+                        if states.get(&key).is_none_or(|&old| c < old) {
+                            states.insert(key, c);
+                            frontier.push((mask | sub, u2));
+                        }
+                    }
+                }
+            }
+            sub = (sub - 1) & rest;
+        }
+    }
+    answer
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the routing engine. Every solution is checked by the model's
+//! independent checker (and, in these debug-assertion builds, inside the solver as well).
+
+mod support;
+
+mod brute;
+mod control;
+mod instances;
