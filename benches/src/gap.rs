@@ -24,11 +24,27 @@ pub struct GapOptions {
     pub threads: usize,
     /// Print progress lines to stderr.
     pub verbose: bool,
+    /// Overrides of the solver's tuning parameters (granularity, average removed, threshold).
+    pub granularity: Option<usize>,
+    /// Average number of clients removed per ruin step.
+    pub avg_removed: Option<f64>,
+    /// Initial record-to-record threshold.
+    pub threshold: Option<f64>,
 }
 
 impl Default for GapOptions {
     fn default() -> Self {
-        Self { per100: Some(2.0), seconds: None, iterations: None, seed: 1, threads: 1, verbose: false }
+        Self {
+            per100: Some(2.0),
+            seconds: None,
+            iterations: None,
+            seed: 1,
+            threads: 1,
+            verbose: false,
+            granularity: None,
+            avg_removed: None,
+            threshold: None,
+        }
     }
 }
 
@@ -152,6 +168,15 @@ pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
     let n = problem.jobs().len() + 1;
     let budget = opts.seconds.unwrap_or_else(|| opts.per100.unwrap_or(2.0) * n as f64 / 100.0);
     let mut config = SolverConfig::default().seed(opts.seed).threads(opts.threads);
+    if let Some(g) = opts.granularity {
+        config.granularity = g;
+    }
+    if let Some(r) = opts.avg_removed {
+        config.avg_removed = r;
+    }
+    if let Some(t) = opts.threshold {
+        config.threshold = t;
+    }
     if let Some(it) = opts.iterations {
         config = config.max_iterations(it);
     } else {

@@ -6,7 +6,8 @@
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/VRPTW/C1_10_1.vrp --seconds 60
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
-//! `--seed N`, `--threads N`, `--verbose` (progress on stderr).
+//! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
+//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--verbose]";
+    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,6 +44,9 @@ fn main() -> ExitCode {
             "--iterations" => value.parse().map(|v| opts.iterations = Some(v)).is_ok(),
             "--seed" => value.parse().map(|v| opts.seed = v).is_ok(),
             "--threads" => value.parse().map(|v| opts.threads = v).is_ok(),
+            "--granularity" => value.parse().map(|v| opts.granularity = Some(v)).is_ok(),
+            "--removed" => value.parse().map(|v| opts.avg_removed = Some(v)).is_ok(),
+            "--threshold" => value.parse().map(|v| opts.threshold = Some(v)).is_ok(),
             _ => {
                 eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);

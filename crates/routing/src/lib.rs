@@ -39,7 +39,7 @@
 //! let solved = solver.solve(&problem)?;
 //! assert!(solved.feasible);
 //! assert_eq!(solved.solution.routes.len(), 2); // east and west loops
-//! assert_eq!(solved.cost.total.get(), 22 + 20);
+//! assert_eq!(solved.cost.total.get(), 26 + 26); // 10 + 5 + 11 east, 9 + 7 + 10 west
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]

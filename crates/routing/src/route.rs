@@ -34,18 +34,25 @@ pub(crate) struct Acc {
 
 impl Acc {
     /// The prefix of `route` up to and including position `i`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn prefix(route: &Route, i: usize) -> Self {
         Self { dist: route.cum_dist[i], load: route.load_fwd[i], dur: route.dur_fwd[i], last: route.nodes[i] }
     }
 
+    /// [`Acc::prefix`] that leaves the duration summary empty when time does not matter.
+    #[inline(always)]
+    pub(crate) fn prefix_in(data: &Data, route: &Route, i: usize) -> Self {
+        let dur = if data.has_time { route.dur_fwd[i] } else { DurSeg::default() };
+        Self { dist: route.cum_dist[i], load: route.load_fwd[i], dur, last: route.nodes[i] }
+    }
+
     /// A route that starts empty at the start depot of `vt`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start(vt: &VType) -> Self {
         Self { dist: 0, load: LoadSeg::default(), dur: DurSeg::depot(vt.start, vt.open, vt.close), last: vt.start }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn node(mut self, data: &Data, loc: u32) -> Self {
         self.dist += data.d(self.last, loc);
         self.load = self.load.merge(LoadSeg::node(data, loc));
@@ -57,7 +64,7 @@ impl Acc {
     }
 
     /// Appends the end depot of `vt`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn end(mut self, data: &Data, vt: &VType) -> Self {
         self.dist += data.d(self.last, vt.end);
         if data.has_time {
@@ -68,7 +75,7 @@ impl Acc {
     }
 
     /// Appends positions `i..` of `route` (its clients from `i` and its end depot).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn suffix(mut self, data: &Data, route: &Route, i: usize) -> Self {
         self.dist += data.d(self.last, route.nodes[i]) + route.distance() - route.cum_dist[i];
         self.load = self.load.merge(route.load_bwd[i]);
@@ -81,7 +88,7 @@ impl Acc {
 
     /// Appends the clients of `route` from position `i` on, then the end depot of `vt` (which
     /// may differ from the route's own end).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self {
         if vt.end == own.end && vt.open == own.open && vt.close == own.close {
             return self.suffix(data, route, i);
@@ -92,7 +99,7 @@ impl Acc {
     }
 
     /// Appends positions `i..=j` of `route`, forwards.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn range(mut self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
         self.dist += data.d(self.last, route.nodes[i]) + route.cum_dist[j] - route.cum_dist[i];
         self.load = self.load.merge(route.load_between(data, i, j));
@@ -106,7 +113,7 @@ impl Acc {
     }
 
     /// Appends positions `j, j-1, ..., i` of `route` (reversed).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn range_rev(mut self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
         if data.symmetric {
             self.dist += data.d(self.last, route.nodes[j]) + route.cum_dist[j] - route.cum_dist[i];
@@ -168,24 +175,24 @@ impl Route {
         r
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_empty(&self) -> bool {
         self.nodes.len() <= 2
     }
 
     /// Number of clients.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn len(&self) -> usize {
         self.nodes.len() - 2
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn distance(&self) -> i64 {
         self.cum_dist[self.nodes.len() - 1]
     }
 
     /// Load summary of positions `i..=j` (clients).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn load_between(&self, data: &Data, i: usize, j: usize) -> LoadSeg {
         if data.mixed {
             let mut s = LoadSeg::node(data, self.nodes[i]);
@@ -205,7 +212,7 @@ impl Route {
     }
 
     /// The whole route as one accumulated summary.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn whole(&self) -> Acc {
         Acc::prefix(self, self.nodes.len() - 1)
     }
@@ -286,7 +293,7 @@ pub(crate) struct Eval {
 impl Eval {
     /// Penalised cost of a route of type `vt` summarised by `acc` (which includes both depots),
     /// with `nonempty` telling whether it serves any client.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn cost(&self, data: &Data, vt: &VType, acc: &Acc, nonempty: bool) -> i64 {
         if !nonempty {
             return 0;
@@ -301,7 +308,7 @@ impl Eval {
         c
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
         self.cost(data, &data.vtypes[route.vt], &route.whole(), !route.is_empty())
     }

@@ -22,6 +22,8 @@ pub(crate) struct LocalSearch {
     costs: Vec<i64>,
     scratch_u: Vec<u32>,
     scratch_v: Vec<u32>,
+    /// Cost change of removing the current `u` from its route (valid until a move is applied).
+    remove_u: std::cell::Cell<Option<i64>>,
     /// Moves evaluated (for the ns/move benchmark) and applied.
     pub(crate) evaluated: u64,
     pub(crate) applied: u64,
@@ -63,6 +65,7 @@ impl LocalSearch {
                 if !tours.assigned(u) {
                     continue;
                 }
+                self.remove_u.set(None);
                 let last = self.last_tested[u as usize];
                 self.last_tested[u as usize] = tours.clock;
                 for &v in &data.neighbours[u as usize] {
@@ -156,12 +159,22 @@ impl LocalSearch {
             Move::Exchange { ru, pu, n, rv, pv, m, rev } if ru != rv => {
                 let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
                 let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
-                let mut acc_u = Acc::prefix(a, pu - 1);
-                if m > 0 {
-                    acc_u = acc_u.range(data, b, pv, pv + m - 1);
-                }
-                acc_u = acc_u.suffix(data, a, pu + n);
-                let delta_u = eval.cost(data, vta, &acc_u, a.len() + m > n) - self.costs[ru];
+                let cached = if n == 1 && m == 0 { self.remove_u.get() } else { None };
+                let delta_u = match cached {
+                    Some(d) => d,
+                    None => {
+                        let mut acc_u = Acc::prefix_in(data, a, pu - 1);
+                        if m > 0 {
+                            acc_u = acc_u.range(data, b, pv, pv + m - 1);
+                        }
+                        acc_u = acc_u.suffix(data, a, pu + n);
+                        let d = eval.cost(data, vta, &acc_u, a.len() + m > n) - self.costs[ru];
+                        if n == 1 && m == 0 {
+                            self.remove_u.set(Some(d));
+                        }
+                        d
+                    }
+                };
                 if m == 0 && vtb.unit_distance >= 0 && vtb.unit_duration >= 0 && !b.is_empty() {
                     // Inserting never lowers the receiving route's penalties: bound by distance.
                     let (v, y) = (b.nodes[pv], b.nodes[pv + 1]);
@@ -173,7 +186,7 @@ impl LocalSearch {
                         return 0;
                     }
                 }
-                let mut acc_v = Acc::prefix(b, if m > 0 { pv - 1 } else { pv });
+                let mut acc_v = Acc::prefix_in(data, b, if m > 0 { pv - 1 } else { pv });
                 acc_v =
                     if rev { acc_v.range_rev(data, a, pu, pu + n - 1) } else { acc_v.range(data, a, pu, pu + n - 1) };
                 acc_v = acc_v.suffix(data, b, pv + m.max(1));
@@ -184,12 +197,12 @@ impl LocalSearch {
                 let vt = &data.vtypes[route.vt];
                 let acc = if m == 0 {
                     if pv < pu {
-                        Acc::prefix(route, pv)
+                        Acc::prefix_in(data, route, pv)
                             .range(data, route, pu, pu + n - 1)
                             .range(data, route, pv + 1, pu - 1)
                             .suffix(data, route, pu + n)
                     } else {
-                        Acc::prefix(route, pu - 1)
+                        Acc::prefix_in(data, route, pu - 1)
                             .range(data, route, pu + n, pv)
                             .range(data, route, pu, pu + n - 1)
                             .suffix(data, route, pv + 1)
@@ -199,7 +212,7 @@ impl LocalSearch {
                     if a + na > b {
                         return 0;
                     }
-                    let mut acc = Acc::prefix(route, a - 1).range(data, route, b, b + nb - 1);
+                    let mut acc = Acc::prefix_in(data, route, a - 1).range(data, route, b, b + nb - 1);
                     if a + na < b {
                         acc = acc.range(data, route, a + na, b - 1);
                     }
@@ -209,14 +222,14 @@ impl LocalSearch {
             }
             Move::TwoOpt { r, i, j } => {
                 let route = &tours.routes[r];
-                let acc = Acc::prefix(route, i - 1).range_rev(data, route, i, j).suffix(data, route, j + 1);
+                let acc = Acc::prefix_in(data, route, i - 1).range_rev(data, route, i, j).suffix(data, route, j + 1);
                 eval.cost(data, &data.vtypes[route.vt], &acc, true) - self.costs[r]
             }
             Move::Tails { ru, pu, rv, pv } => {
                 let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
                 let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
-                let acc_u = Acc::prefix(a, pu).tail_to(data, b, pv + 1, vta, vtb);
-                let acc_v = Acc::prefix(b, pv).tail_to(data, a, pu + 1, vtb, vta);
+                let acc_u = Acc::prefix_in(data, a, pu).tail_to(data, b, pv + 1, vta, vtb);
+                let acc_v = Acc::prefix_in(data, b, pv).tail_to(data, a, pu + 1, vtb, vta);
                 let len_u = pu + (b.nodes.len() - 2 - pv);
                 let len_v = pv + (a.nodes.len() - 2 - pu);
                 eval.cost(data, vta, &acc_u, len_u > 0) + eval.cost(data, vtb, &acc_v, len_v > 0)
@@ -228,7 +241,7 @@ impl LocalSearch {
                 let a = &tours.routes[ru];
                 let vta = &data.vtypes[a.vt];
                 let vtb = &data.vtypes[tours.routes[rv].vt];
-                let acc_u = Acc::prefix(a, pu - 1).suffix(data, a, pu + 1);
+                let acc_u = Acc::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
                 let acc_v = Acc::start(vtb).node(data, u).end(data, vtb);
                 eval.cost(data, vta, &acc_u, a.len() > 1) - self.costs[ru] + eval.cost(data, vtb, &acc_v, true)
             }
@@ -237,6 +250,7 @@ impl LocalSearch {
 
     fn apply(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, m: Move) {
         self.applied += 1;
+        self.remove_u.set(None);
         let stamp = tours.tick();
         let (mut nu, mut nv) = (std::mem::take(&mut self.scratch_u), std::mem::take(&mut self.scratch_v));
         nu.clear();
@@ -349,7 +363,7 @@ impl LocalSearch {
         if tours.assigned(u) {
             let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
             let a = &tours.routes[ru];
-            let acc = Acc::prefix(a, pu - 1).suffix(data, a, pu + 1);
+            let acc = Acc::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
             let d = eval.cost(data, &data.vtypes[a.vt], &acc, a.len() > 1) - self.costs[ru] + prize;
             if d < 0 {
                 let stamp = tours.tick();
@@ -386,7 +400,7 @@ pub(crate) fn best_insertion(
     let consider = |r: usize, after: usize, best: &mut Option<(i64, usize, usize)>| {
         let route = &tours.routes[r];
         let vt = &data.vtypes[route.vt];
-        let acc = Acc::prefix(route, after).node(data, u).suffix(data, route, after + 1);
+        let acc = Acc::prefix_in(data, route, after).node(data, u).suffix(data, route, after + 1);
         let d = eval.cost(data, vt, &acc, true) - costs[r];
         if best.is_none_or(|(bd, _, _)| d < bd) {
             *best = Some((d, r, after));

@@ -26,7 +26,7 @@ pub(crate) struct DurSeg {
 
 impl DurSeg {
     /// A single location with its service time and window.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn node(data: &Data, loc: u32) -> Self {
         let l = loc as usize;
         Self {
@@ -41,13 +41,13 @@ impl DurSeg {
     }
 
     /// A depot of a vehicle type: no service, the shift as window.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn depot(loc: u32, open: i64, close: i64) -> Self {
         Self { first: loc, last: loc, duration: 0, time_warp: 0, early: open, late: close, release: 0 }
     }
 
     /// `self` followed by `other`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn merge(self, data: &Data, other: Self) -> Self {
         let edge = data.t(self.last, other.first);
         let at = self.duration - self.time_warp + edge;
@@ -66,13 +66,13 @@ impl DurSeg {
 
     /// Total time warp of a whole route with this summary: lateness, plus a release time after
     /// the latest departure, plus duration beyond `max_duration`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn route_warp(&self, max_duration: i64) -> i64 {
         self.time_warp + (self.release - self.late).max(0) + (self.duration - max_duration).max(0)
     }
 
     /// The earliest departure achieving the least duration.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn start(&self) -> i64 {
         self.early.max(self.release)
     }
@@ -88,7 +88,7 @@ pub(crate) struct LoadSeg {
 }
 
 impl LoadSeg {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn node(data: &Data, loc: u32) -> Self {
         let l = loc as usize;
         let (d, p) = (data.delivery[l], data.pickup[l]);
@@ -99,7 +99,7 @@ impl LoadSeg {
         Self { delivery: d, pickup: p, load }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn merge(self, other: Self) -> Self {
         let mut out = Self::default();
         for k in 0..MAX_DIMS {
@@ -111,7 +111,7 @@ impl LoadSeg {
     }
 
     /// Load beyond `capacity`, summed over dimensions.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn excess(&self, capacity: &Amounts) -> i64 {
         self.load.iter().zip(capacity).map(|(l, c)| (l - c).max(0)).sum()
     }
