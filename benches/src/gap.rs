@@ -30,6 +30,8 @@ pub struct GapOptions {
     pub avg_removed: Option<f64>,
     /// Initial record-to-record threshold.
     pub threshold: Option<f64>,
+    /// Target feasibility rate of the penalty manager.
+    pub target_feasible: Option<f64>,
 }
 
 impl Default for GapOptions {
@@ -44,6 +46,7 @@ impl Default for GapOptions {
             granularity: None,
             avg_removed: None,
             threshold: None,
+            target_feasible: None,
         }
     }
 }
@@ -176,6 +179,9 @@ pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
     }
     if let Some(t) = opts.threshold {
         config.threshold = t;
+    }
+    if let Some(f) = opts.target_feasible {
+        config.target_feasible = f;
     }
     if let Some(it) = opts.iterations {
         config = config.max_iterations(it);

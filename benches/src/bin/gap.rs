@@ -7,7 +7,7 @@
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
 //! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
-//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold).
+//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold), `--feasible F` (target feasibility rate).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--verbose]";
+    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +47,7 @@ fn main() -> ExitCode {
             "--granularity" => value.parse().map(|v| opts.granularity = Some(v)).is_ok(),
             "--removed" => value.parse().map(|v| opts.avg_removed = Some(v)).is_ok(),
             "--threshold" => value.parse().map(|v| opts.threshold = Some(v)).is_ok(),
+            "--feasible" => value.parse().map(|v| opts.target_feasible = Some(v)).is_ok(),
             _ => {
                 eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);

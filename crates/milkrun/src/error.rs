@@ -13,6 +13,9 @@ pub enum Error {
     /// Reading or writing a file failed, or a file does not follow its format.
     #[error("format: {0}")]
     Format(#[from] FormatError),
+    /// The routing engine refused a problem.
+    #[error("routing: {0}")]
+    Routing(#[from] milkrun_routing::RoutingError),
     /// A supplier's demand does not fit the network.
     #[error("demand of supplier {supplier}: {reason}")]
     InvalidDemand {

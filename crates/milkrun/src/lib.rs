@@ -32,6 +32,7 @@ mod weekly;
 
 pub use milkrun_formats as formats;
 pub use milkrun_model as model;
+pub use milkrun_routing as routing;
 
 pub use crate::error::Error;
 pub use crate::walking_skeleton::{

@@ -44,6 +44,8 @@
 //! ```
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+pub mod bench;
 mod data;
 mod error;
 mod output;

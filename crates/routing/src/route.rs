@@ -433,6 +433,47 @@ impl Tours {
         self.routes.iter().map(|r| r.nodes[1..r.nodes.len() - 1].to_vec()).collect()
     }
 
+    /// Copies into `plain` the routes changed after clock value `since` (`plain` must equal this
+    /// solution's routes as they were at `since`).
+    pub(crate) fn save_changed(&self, plain: &mut Plain, since: u64) {
+        for (r, route) in self.routes.iter().enumerate() {
+            if route.modified > since {
+                plain[r].clear();
+                plain[r].extend_from_slice(&route.nodes[1..route.nodes.len() - 1]);
+            }
+        }
+    }
+
+    /// Restores from `plain` the routes changed after clock value `since` (the inverse of
+    /// [`Tours::save_changed`]).
+    pub(crate) fn restore_changed(&mut self, data: &Data, plain: &Plain, since: u64) {
+        let changed: Vec<usize> = (0..self.routes.len()).filter(|&r| self.routes[r].modified > since).collect();
+        if changed.is_empty() {
+            return;
+        }
+        let stamp = self.tick();
+        for &r in &changed {
+            let route = &self.routes[r];
+            for &c in &route.nodes[1..route.nodes.len() - 1] {
+                if self.route_of[c as usize] == r as u32 {
+                    self.route_of[c as usize] = NONE;
+                    self.pos_of[c as usize] = NONE;
+                }
+            }
+        }
+        for &r in &changed {
+            let route = &mut self.routes[r];
+            let (start, end) = (route.nodes[0], route.nodes[route.nodes.len() - 1]);
+            route.nodes.clear();
+            route.nodes.push(start);
+            route.nodes.extend_from_slice(&plain[r]);
+            route.nodes.push(end);
+            route.modified = stamp;
+            route.update(data);
+            self.reindex(r);
+        }
+    }
+
     /// Makes this solution equal to `plain`, touching only routes that differ.
     pub(crate) fn load(&mut self, data: &Data, plain: &Plain, stamp: u64) {
         for (r, clients) in plain.iter().enumerate() {

@@ -96,6 +96,28 @@ impl LocalSearch {
         self.order = order;
     }
 
+    /// Evaluates (without applying) every inter-route exchange of `n` clients at `u` with `m`
+    /// at each neighbour `v` (after `v` when `m == 0`). Benchmarks only.
+    pub(crate) fn sweep(&self, data: &Data, tours: &Tours, eval: &Eval, n: usize, m: usize) -> (u64, i64) {
+        let (mut count, mut sum) = (0u64, 0i64);
+        for u in data.clients() {
+            let (ru, pu) = (tours.route_of[u] as usize, tours.pos_of[u] as usize);
+            if tours.route_of[u] == NONE || pu + n - 1 > tours.routes[ru].len() {
+                continue;
+            }
+            self.remove_u.set(None);
+            for &v in &data.neighbours[u] {
+                let (rv, pv) = (tours.route_of[v as usize] as usize, tours.pos_of[v as usize] as usize);
+                if tours.route_of[v as usize] == NONE || rv == ru || pv + m.max(1) - 1 > tours.routes[rv].len() {
+                    continue;
+                }
+                count += 1;
+                sum += self.delta(data, tours, eval, Move::Exchange { ru, pu, n, rv, pv, m, rev: false });
+            }
+        }
+        (count, sum)
+    }
+
     /// Tries the node moves between `u` and its neighbour `v`; applies the first improving one.
     fn pair(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
         let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);

@@ -247,6 +247,8 @@ impl Solver {
         }
         improve(data, &mut tours, &mut ls, &penalties, &mut rng);
         let mut current = tours.plain();
+        // Clock value when `current` was last synchronised with `tours`.
+        let mut saved_at = tours.clock;
         let mut current_sum = tours.summary(data);
         penalties.register(&current_sum);
         let mut best: Option<(Plain, Summary)> = current_sum.feasible().then(|| (current.clone(), current_sum));
@@ -308,12 +310,12 @@ impl Solver {
                 accepted = true;
             }
             if accepted {
-                current = tours.plain();
+                tours.save_changed(&mut current, saved_at);
                 current_sum = sum;
             } else {
-                let stamp = tours.tick();
-                tours.load(data, &current, stamp);
+                tours.restore_changed(data, &current, saved_at);
             }
+            saved_at = tours.clock;
             if iteration % 1000 == 0 {
                 report(iteration, &best, &current_sum, penalties.weights());
             }

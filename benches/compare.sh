@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs milkrun's gap harness and a peer solver side by side (one core each, same budget, same
+# time), writing both CSVs to OUT. Peers come from ../shared/tools/peers (setup.sh VENV first).
+# usage: benches/compare.sh cvrp|solomon|vrptw BUDGET OUT [VENV]
+#   cvrp BUDGET = seconds per 100 nodes on ../shared/data/CVRP
+#   solomon BUDGET = seconds per instance on ../shared/data/solomon
+#   vrptw BUDGET = seconds per 100 nodes on ../shared/data/VRPTW (PyVRP via vrplib_peers.py)
+set -eu
+kind=$1 budget=$2 out=$3 venv=${4:-/tmp/milkrun-peers}
+root=$(cd "$(dirname "$0")/.." && pwd)
+data=$root/../shared/data peers=$root/../shared/tools/peers
+mkdir -p "$out"
+cargo build --release -q -p milkrun-benches --bin gap
+gap=$root/target/release/gap
+case $kind in
+  cvrp)
+    "$gap" cvrp "$data/CVRP" --per100 "$budget" > "$out/milkrun-cvrp-$budget.csv" &
+    "$venv/bin/python" "$peers/cvrp_peers.py" pyvrp "$budget" "$data"/CVRP/*.vrp > "$out/pyvrp-cvrp-$budget.csv" ;;
+  solomon)
+    "$gap" vrptw "$data/solomon" --seconds "$budget" > "$out/milkrun-solomon-$budget.csv" &
+    "$venv/bin/python" "$peers/vrptw_peers.py" pyvrp "$budget" "$data/solomon/BKS.json" "$data"/solomon/*.txt > "$out/pyvrp-solomon-$budget.csv" ;;
+  vrptw)
+    "$gap" vrptw "$data/VRPTW" --per100 "$budget" > "$out/milkrun-vrptw-$budget.csv" &
+    "$venv/bin/python" "$peers/vrplib_peers.py" VRPTW "$budget" "$data"/VRPTW/*.vrp > "$out/pyvrp-vrptw-$budget.csv" ;;
+  *) echo "unknown kind $kind" >&2; exit 2 ;;
+esac
+wait
+for f in "$out"/*-"$kind"-"$budget".csv; do
+  awk -F, -v f="$(basename "$f")" '$1!="solver" && $1!="mean_gap_pct" && $1!="infeasible" {s+=$NF; n++} END {printf "%s: mean gap %.3f%% over %d instances\n", f, s/n, n}' "$f"
+done
