@@ -262,6 +262,11 @@ impl Data {
         Ok(data)
     }
 
+    /// Whether SWAP* applies: distance and load are all that matter.
+    pub(crate) fn swap_star(&self) -> bool {
+        !self.has_time && !self.mixed && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+    }
+
     #[inline]
     pub(crate) fn d(&self, a: u32, b: u32) -> i64 {
         self.dist[a as usize * self.n + b as usize]

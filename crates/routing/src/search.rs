@@ -24,6 +24,10 @@ pub(crate) struct LocalSearch {
     scratch_v: Vec<u32>,
     /// Cost change of removing the current `u` from its route (valid until a move is applied).
     remove_u: std::cell::Cell<Option<i64>>,
+    /// Per route: clock value when SWAP* last examined it.
+    swap_star_tested: Vec<u64>,
+    /// SWAP* scratch: the three cheapest insertions of each client of one route into another.
+    top3: Vec<[(i64, usize); 3]>,
     /// Moves evaluated (for the ns/move benchmark) and applied.
     pub(crate) evaluated: u64,
     pub(crate) applied: u64,
@@ -88,6 +92,9 @@ impl LocalSearch {
                 {
                     improved = true;
                 }
+            }
+            if data.swap_star() && self.swap_star_pass(data, tours, eval) {
+                improved = true;
             }
             if !improved {
                 break;
@@ -177,6 +184,13 @@ impl LocalSearch {
 
     /// Change of penalised cost if `m` were applied.
     fn delta(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
+        if data.swap_star() {
+            if let Move::Exchange { ru, pu, n, rv, pv, m, rev } = m {
+                if ru != rv {
+                    return self.delta_simple(data, tours, eval, ru, pu, n, rv, pv, m, rev);
+                }
+            }
+        }
         match m {
             Move::Exchange { ru, pu, n, rv, pv, m, rev } if ru != rv => {
                 let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
@@ -270,6 +284,107 @@ impl LocalSearch {
         }
     }
 
+    /// [`LocalSearch::delta`] of an inter-route exchange when only distance and total load
+    /// matter (no time, no mixed loads, no maximum distance): a handful of matrix lookups.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn delta_simple(
+        &self,
+        data: &Data,
+        tours: &Tours,
+        eval: &Eval,
+        ru: usize,
+        pu: usize,
+        n: usize,
+        rv: usize,
+        pv: usize,
+        m: usize,
+        rev: bool,
+    ) -> i64 {
+        let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
+        let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
+        let (an, bn) = (&a.nodes, &b.nodes);
+        // Segment of u: positions pu..pu+n-1; of v: pv..pv+m-1 (empty when m == 0).
+        let (u1, un) = (an[pu], an[pu + n - 1]);
+        let inner_u = a.cum_dist[pu + n - 1] - a.cum_dist[pu];
+        let seg_load = |r: &crate::route::Route, i: usize, j: usize| {
+            let (x, y) = (&r.load_fwd[i - 1], &r.load_fwd[j]);
+            let mut q = [0i64; crate::data::MAX_DIMS];
+            for k in 0..crate::data::MAX_DIMS {
+                q[k] = (y.delivery[k] - x.delivery[k]) + (y.pickup[k] - x.pickup[k]);
+            }
+            q
+        };
+        let total = |r: &crate::route::Route| {
+            let l = &r.load_fwd[r.nodes.len() - 1];
+            let mut q = [0i64; crate::data::MAX_DIMS];
+            for k in 0..crate::data::MAX_DIMS {
+                q[k] = l.delivery[k] + l.pickup[k];
+            }
+            q
+        };
+        let excess = |l: &[i64; crate::data::MAX_DIMS], cap: &[i64; crate::data::MAX_DIMS]| -> i64 {
+            l.iter().zip(cap).map(|(x, c)| (x - c).max(0)).sum()
+        };
+        let qu = seg_load(a, pu, pu + n - 1);
+        let (la, lb) = (total(a), total(b));
+        let old_a = eval.w.load * excess(&la, &vta.capacity);
+        let old_b = eval.w.load * excess(&lb, &vtb.capacity);
+        let (pa, xa) = (an[pu - 1], an[pu + n]);
+        if m == 0 {
+            let delta_u = match self.remove_u.get().filter(|_| n == 1) {
+                Some(d) => d,
+                None => {
+                    let dd = data.d(pa, xa) - data.d(pa, u1) - inner_u - data.d(un, xa);
+                    let mut l = la;
+                    for k in 0..crate::data::MAX_DIMS {
+                        l[k] -= qu[k];
+                    }
+                    let empty = a.len() == n;
+                    let d = if empty {
+                        -self.costs[ru]
+                    } else {
+                        vta.unit_distance * dd + eval.w.load * excess(&l, &vta.capacity) - old_a
+                    };
+                    if n == 1 {
+                        self.remove_u.set(Some(d));
+                    }
+                    d
+                }
+            };
+            let (v, y) = (bn[pv], bn[pv + 1]);
+            let (f, l) = if rev { (un, u1) } else { (u1, un) };
+            let added = data.d(v, f) + inner_u + data.d(l, y) - data.d(v, y);
+            let mut d = delta_u + vtb.unit_distance * added;
+            if d >= 0 {
+                return d;
+            }
+            let mut lnew = lb;
+            for k in 0..crate::data::MAX_DIMS {
+                lnew[k] += qu[k];
+            }
+            d += eval.w.load * excess(&lnew, &vtb.capacity) - old_b;
+            return d;
+        }
+        // Swap.
+        let (v1, vm) = (bn[pv], bn[pv + m - 1]);
+        let inner_v = b.cum_dist[pv + m - 1] - b.cum_dist[pv];
+        let (pb, xb) = (bn[pv - 1], bn[pv + m]);
+        let qv = seg_load(b, pv, pv + m - 1);
+        let dd_a = data.d(pa, v1) + inner_v + data.d(vm, xa) - data.d(pa, u1) - inner_u - data.d(un, xa);
+        let dd_b = data.d(pb, u1) + inner_u + data.d(un, xb) - data.d(pb, v1) - inner_v - data.d(vm, xb);
+        let (mut na, mut nb) = (la, lb);
+        for k in 0..crate::data::MAX_DIMS {
+            na[k] += qv[k] - qu[k];
+            nb[k] += qu[k] - qv[k];
+        }
+        vta.unit_distance * dd_a
+            + vtb.unit_distance * dd_b
+            + eval.w.load * (excess(&na, &vta.capacity) + excess(&nb, &vtb.capacity))
+            - old_a
+            - old_b
+    }
+
     fn apply(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, m: Move) {
         self.applied += 1;
         self.remove_u.set(None);
@@ -354,6 +469,164 @@ impl LocalSearch {
         }
         self.scratch_u = nu;
         self.scratch_v = nv;
+    }
+
+    /// SWAP* between every pair of non-empty routes with overlapping polar sectors of which one
+    /// changed since it was last examined; applies each improving exchange found.
+    fn swap_star_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
+        self.swap_star_tested.resize(tours.routes.len(), 0);
+        let used: Vec<usize> = (0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()).collect();
+        let mut improved = false;
+        for (i, &r1) in used.iter().enumerate() {
+            let last = self.swap_star_tested[r1];
+            self.swap_star_tested[r1] = tours.clock;
+            for &r2 in &used[i + 1..] {
+                let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+                if a.is_empty() || b.is_empty() || a.modified.max(b.modified) <= last {
+                    continue;
+                }
+                if a.sector.1 < b.sector.0 || b.sector.1 < a.sector.0 {
+                    continue;
+                }
+                if self.swap_star(data, tours, eval, r1, r2) {
+                    improved = true;
+                }
+            }
+        }
+        improved
+    }
+
+    /// The three cheapest places (cost, insert after position) to insert each client of route
+    /// `from` into route `into`, by distance.
+    fn preprocess_insertions(&mut self, data: &Data, tours: &Tours, from: usize, into: usize, offset: usize) {
+        let (a, b) = (&tours.routes[from], &tours.routes[into]);
+        for (k, &u) in a.nodes[1..a.nodes.len() - 1].iter().enumerate() {
+            let mut best = [(i64::MAX, 0usize); 3];
+            for p in 0..b.nodes.len() - 1 {
+                let (x, y) = (b.nodes[p], b.nodes[p + 1]);
+                let c = data.d(x, u) + data.d(u, y) - data.d(x, y);
+                if c < best[2].0 {
+                    best[2] = (c, p);
+                    if best[2].0 < best[1].0 {
+                        best.swap(1, 2);
+                        if best[1].0 < best[0].0 {
+                            best.swap(0, 1);
+                        }
+                    }
+                }
+            }
+            self.top3[offset + k] = best;
+        }
+    }
+
+    /// SWAP* (Vidal 2022): exchange `u` of `r1` and `v` of `r2`, each inserted at its best place
+    /// in the other route (not necessarily where the other was). Distance and load only (used
+    /// when time, maximum distances and mixed loads play no role); the chosen exchange is
+    /// re-evaluated exactly before it is applied.
+    fn swap_star(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, r1: usize, r2: usize) -> bool {
+        let (n1, n2) = (tours.routes[r1].len(), tours.routes[r2].len());
+        self.top3.resize(n1 + n2, [(0, 0); 3]);
+        self.preprocess_insertions(data, tours, r1, r2, 0);
+        self.preprocess_insertions(data, tours, r2, r1, n1);
+        let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+        let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
+        let (la, lb) = (a.whole().load, b.whole().load);
+        let pen = |l: &crate::segment::LoadSeg, cap: &crate::data::Amounts, sub: u32, add: u32| {
+            let mut e = 0;
+            for k in 0..crate::data::MAX_DIMS {
+                let tot = l.delivery[k] - data.delivery[sub as usize][k] + data.delivery[add as usize][k];
+                let totp = l.pickup[k] - data.pickup[sub as usize][k] + data.pickup[add as usize][k];
+                e += (tot.max(totp) - cap[k]).max(0);
+            }
+            eval.w.load * e
+        };
+        let base = eval.w.load * (la.excess(&vta.capacity) + lb.excess(&vtb.capacity));
+        let removal = |r: &crate::route::Route, p: usize| {
+            data.d(r.nodes[p - 1], r.nodes[p + 1])
+                - data.d(r.nodes[p - 1], r.nodes[p])
+                - data.d(r.nodes[p], r.nodes[p + 1])
+        };
+        // Cheapest insertion of the client with top-3 list `top` into route `r` from which the
+        // client at position `pv` is removed: a listed place not next to it, or its own place.
+        let insert = |top: &[(i64, usize); 3], r: &crate::route::Route, pv: usize, w: u32| {
+            let mut best =
+                data.d(r.nodes[pv - 1], w) + data.d(w, r.nodes[pv + 1]) - data.d(r.nodes[pv - 1], r.nodes[pv + 1]);
+            let mut after = pv - 1;
+            for &(c, p) in top {
+                if c != i64::MAX && p != pv - 1 && p != pv && c < best {
+                    best = c;
+                    after = p;
+                }
+            }
+            (best, after)
+        };
+        let mut best: Option<(i64, usize, usize, usize, usize)> = None; // delta, pu, pv, after_u (in b), after_v (in a)
+        for pu in 1..=n1 {
+            let u = a.nodes[pu];
+            let rem_u = removal(a, pu);
+            for pv in 1..=n2 {
+                let v = b.nodes[pv];
+                self.evaluated += 1;
+                let dpen = pen(&la, &vta.capacity, u, v) + pen(&lb, &vtb.capacity, v, u) - base;
+                let rem_v = removal(b, pv);
+                if dpen + vta.unit_distance * rem_u + vtb.unit_distance * rem_v >= 0 {
+                    continue;
+                }
+                let (ins_u, after_u) = insert(&self.top3[pu - 1], b, pv, u);
+                let (ins_v, after_v) = insert(&self.top3[n1 + pv - 1], a, pu, v);
+                let delta = dpen + vta.unit_distance * (rem_u + ins_v) + vtb.unit_distance * (rem_v + ins_u);
+                if delta < 0 && best.is_none_or(|bst| delta < bst.0) {
+                    best = Some((delta, pu, pv, after_u, after_v));
+                }
+            }
+        }
+        let Some((_, pu, pv, after_u, after_v)) = best else { return false };
+        // Build both routes (positions `after_*` refer to the routes with u / v still in place).
+        let build = |r: &crate::route::Route, remove: usize, after: usize, w: u32, out: &mut Vec<u32>| {
+            out.clear();
+            if after == remove - 1 {
+                // In place of the removed client.
+                for p in 1..=r.len() {
+                    out.push(if p == remove { w } else { r.nodes[p] });
+                }
+                return;
+            }
+            for p in 1..=r.len() {
+                if p != remove {
+                    out.push(r.nodes[p]);
+                }
+                if p == after {
+                    out.push(w);
+                }
+            }
+            if after == 0 {
+                out.insert(0, w);
+            }
+        };
+        let (mut na, mut nb) = (std::mem::take(&mut self.scratch_u), std::mem::take(&mut self.scratch_v));
+        build(a, pu, after_v, b.nodes[pv], &mut na);
+        build(b, pv, after_u, a.nodes[pu], &mut nb);
+        let cost_of = |vt: &crate::data::VType, nodes: &[u32]| {
+            let mut acc = Acc::start(vt);
+            for &c in nodes {
+                acc = acc.node(data, c);
+            }
+            eval.cost(data, vt, &acc.end(data, vt), !nodes.is_empty())
+        };
+        let exact = cost_of(vta, &na) + cost_of(vtb, &nb) - self.costs[r1] - self.costs[r2];
+        let applied = exact < 0;
+        if applied {
+            self.applied += 1;
+            self.remove_u.set(None);
+            let stamp = tours.tick();
+            tours.set_route(data, r1, &na, stamp);
+            tours.set_route(data, r2, &nb, stamp);
+            self.costs[r1] = eval.route_cost(data, &tours.routes[r1]);
+            self.costs[r2] = eval.route_cost(data, &tours.routes[r2]);
+        }
+        self.scratch_u = na;
+        self.scratch_v = nb;
+        applied
     }
 
     /// Moves `u` into an empty route of some type if that pays.
