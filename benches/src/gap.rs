@@ -193,9 +193,14 @@ pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
         let name = inst.problem.name().to_string();
         let units = inst.cost_units;
         solver = solver.on_progress(move |p| {
-            if let Some(c) = p.best_cost {
-                eprintln!("  {name} t={:.1}s it={} best={}", p.elapsed.as_secs_f64(), p.iteration, units.format(c));
-            }
+            let best = p.best_cost.map_or("none".to_string(), |c| units.format(c));
+            eprintln!(
+                "  {name} t={:.1}s it={} best={best} current={}{}",
+                p.elapsed.as_secs_f64(),
+                p.iteration,
+                units.format(p.current_cost),
+                if p.feasible { "" } else { " (infeasible, penalised)" }
+            );
         });
     }
     let solved = solver.solve(problem).map_err(|source| GapError::Routing { path: path.into(), source })?;

@@ -35,8 +35,9 @@ pub(crate) struct VType {
 pub(crate) struct Data {
     pub(crate) n_depots: usize,
     pub(crate) n: usize,
-    pub(crate) dist: Vec<i64>,
-    pub(crate) dur: Vec<i64>,
+    /// Distances, row-major; `i32` halves the memory the search touches (values are checked).
+    pub(crate) dist: Vec<i32>,
+    pub(crate) dur: Vec<i32>,
     pub(crate) dims: usize,
     pub(crate) delivery: Vec<Amounts>,
     pub(crate) pickup: Vec<Amounts>,
@@ -181,8 +182,15 @@ impl Data {
         }
 
         let travel = problem.travel();
-        let mut dist = vec![0; n * n];
-        let mut dur = vec![0; n * n];
+        let mut dist = vec![0i32; n * n];
+        let mut dur = vec![0i32; n * n];
+        let narrow = |v: i64, what: &str, a: usize, b: usize| {
+            i32::try_from(v).map_err(|_| RoutingError::OutOfRange {
+                item: format!("{what} from site {a} to site {b}"),
+                reason: format!("{v} exceeds the engine's 2^31 - 1 travel units; use a coarser unit"),
+            })
+        };
+        let never = i32::MAX / 4;
         let mut max_arc = 0i64;
         for a in 0..n {
             for b in 0..n {
@@ -191,15 +199,15 @@ impl Data {
                 }
                 if open_end[a] {
                     // Nothing leaves an open end; keep such arcs expensive so they are never used.
-                    dist[a * n + b] = FOREVER / (4 * n as i64);
-                    dur[a * n + b] = FOREVER / (4 * n as i64);
+                    dist[a * n + b] = never;
+                    dur[a * n + b] = never;
                     continue;
                 }
                 let d = travel.distance(site[a], site[b]).get();
                 let t = travel.duration(site[a], site[b]).get();
                 max_arc = max_arc.max(d).max(t);
-                dist[a * n + b] = d;
-                dur[a * n + b] = t;
+                dist[a * n + b] = narrow(d, "distance", site[a], site[b])?;
+                dur[a * n + b] = narrow(t, "duration", site[a], site[b])?;
             }
         }
         // Integer safety: any route sum and its cost must stay far from overflow.
@@ -269,12 +277,12 @@ impl Data {
 
     #[inline]
     pub(crate) fn d(&self, a: u32, b: u32) -> i64 {
-        self.dist[a as usize * self.n + b as usize]
+        i64::from(self.dist[a as usize * self.n + b as usize])
     }
 
     #[inline]
     pub(crate) fn t(&self, a: u32, b: u32) -> i64 {
-        self.dur[a as usize * self.n + b as usize]
+        i64::from(self.dur[a as usize * self.n + b as usize])
     }
 
     pub(crate) fn clients(&self) -> std::ops::Range<usize> {
@@ -290,11 +298,11 @@ impl Data {
     fn compute_neighbours(&self, k: usize) -> Vec<Vec<u32>> {
         let k = k.min(self.n_clients().saturating_sub(1));
         let prox = |i: usize, j: usize| -> f64 {
-            let d = self.dist[i * self.n + j] as f64;
+            let d = f64::from(self.dist[i * self.n + j]);
             if !self.has_time {
                 return d;
             }
-            let t = self.dur[i * self.n + j];
+            let t = i64::from(self.dur[i * self.n + j]);
             let wait = (self.early[j] - (self.late[i] + self.service[i] + t)).max(0) as f64;
             let warp = (self.early[i] + self.service[i] + t - self.late[j]).max(0) as f64;
             d + 0.2 * wait + warp

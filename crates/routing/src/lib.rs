@@ -43,6 +43,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+// Loads are small fixed arrays indexed in parallel (delivery, pickup, capacity per dimension).
+#![allow(clippy::needless_range_loop)]
 
 #[doc(hidden)]
 pub mod bench;

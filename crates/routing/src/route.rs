@@ -308,6 +308,20 @@ impl Eval {
         c
     }
 
+    /// The penalty part of [`Eval::route_cost`].
+    pub(crate) fn route_penalty(&self, data: &Data, route: &Route) -> i64 {
+        if route.is_empty() {
+            return 0;
+        }
+        let vt = &data.vtypes[route.vt];
+        let acc = route.whole();
+        let mut p = self.w.load * acc.load.excess(&vt.capacity) + self.w.dist * (acc.dist - vt.max_distance).max(0);
+        if data.has_time {
+            p += self.w.warp * acc.dur.route_warp(vt.max_duration);
+        }
+        p
+    }
+
     #[inline(always)]
     pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
         self.cost(data, &data.vtypes[route.vt], &route.whole(), !route.is_empty())

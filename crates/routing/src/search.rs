@@ -14,6 +14,10 @@ use crate::data::Data;
 use crate::rng::Rng;
 use crate::route::{Acc, Eval, Tours, NONE};
 
+/// With time windows, an intra-route move costs O(distance between the two positions); moves
+/// between positions farther apart than this are left to the perturbation.
+const MAX_INTRA_SPAN: usize = 16;
+
 /// Reusable local search state (timestamps and scratch buffers).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LocalSearch {
@@ -24,6 +28,10 @@ pub(crate) struct LocalSearch {
     scratch_v: Vec<u32>,
     /// Cost change of removing the current `u` from its route (valid until a move is applied).
     remove_u: std::cell::Cell<Option<i64>>,
+    /// Per route: the penalty part of `costs`.
+    pens: Vec<i64>,
+    /// Whether the distance lower bound may prune evaluations (time windows, no duration costs).
+    filter: bool,
     /// Per route: clock value when SWAP* last examined it.
     swap_star_tested: Vec<u64>,
     /// SWAP* scratch: the three cheapest insertions of each client of one route into another.
@@ -56,6 +64,9 @@ impl LocalSearch {
     pub(crate) fn run(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng) {
         self.costs.clear();
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
+        self.pens.clear();
+        self.pens.extend(tours.routes.iter().map(|r| eval.route_penalty(data, r)));
+        self.filter = data.has_time && data.vtypes.iter().all(|v| v.unit_duration == 0 && v.unit_distance >= 0);
         self.order.clear();
         self.order.extend(data.clients().map(|c| c as u32));
         rng.shuffle(&mut self.order);
@@ -154,7 +165,7 @@ impl LocalSearch {
                 }
             }
             push(Move::Tails { ru, pu, rv, pv });
-        } else {
+        } else if !data.has_time || pu.abs_diff(pv) <= MAX_INTRA_SPAN {
             if pv + 1 != pu {
                 push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false });
             }
@@ -182,8 +193,80 @@ impl LocalSearch {
         false
     }
 
+    fn refresh(&mut self, data: &Data, tours: &Tours, eval: &Eval, r: usize) {
+        self.costs[r] = eval.route_cost(data, &tours.routes[r]);
+        self.pens[r] = eval.route_penalty(data, &tours.routes[r]);
+    }
+
+    /// A lower bound on [`LocalSearch::delta`] of an exchange from distances alone: penalties
+    /// can at most vanish, fixed costs stay (`None` when a route would empty).
+    #[inline]
+    fn bound(&self, data: &Data, tours: &Tours, m: Move) -> Option<i64> {
+        let Move::Exchange { ru, pu, n, rv, pv, m, rev } = m else { return None };
+        let a = &tours.routes[ru];
+        let an = &a.nodes;
+        let (u1, un) = (an[pu], an[pu + n - 1]);
+        let (p, x) = (an[pu - 1], an[pu + n]);
+        if ru != rv {
+            if m == 0 && a.len() == n {
+                return None;
+            }
+            let b = &tours.routes[rv];
+            let bn = &b.nodes;
+            let inner_u = a.cum_dist[pu + n - 1] - a.cum_dist[pu];
+            let (da, db) = if m == 0 {
+                let (v, y) = (bn[pv], bn[pv + 1]);
+                let (f, l, inner) =
+                    if rev { (un, u1, if n == 2 { data.d(un, u1) } else { return None }) } else { (u1, un, inner_u) };
+                (
+                    data.d(p, x) - data.d(p, u1) - inner_u - data.d(un, x),
+                    data.d(v, f) + inner + data.d(l, y) - data.d(v, y),
+                )
+            } else {
+                let (v1, vm) = (bn[pv], bn[pv + m - 1]);
+                let inner_v = b.cum_dist[pv + m - 1] - b.cum_dist[pv];
+                let (pb, xb) = (bn[pv - 1], bn[pv + m]);
+                (
+                    data.d(p, v1) + inner_v + data.d(vm, x) - data.d(p, u1) - inner_u - data.d(un, x),
+                    data.d(pb, u1) + inner_u + data.d(un, xb) - data.d(pb, v1) - inner_v - data.d(vm, xb),
+                )
+            };
+            let (ua, ub) = (data.vtypes[a.vt].unit_distance, data.vtypes[b.vt].unit_distance);
+            return Some(ua * da + ub * db - self.pens[ru] - self.pens[rv]);
+        }
+        let d = if m == 0 {
+            let (v, y) = (an[pv], an[pv + 1]);
+            data.d(p, x) + data.d(v, u1) + data.d(un, y) - data.d(p, u1) - data.d(un, x) - data.d(v, y)
+        } else {
+            let ((s, ns), (t, nt)) = if pu < pv { ((pu, n), (pv, m)) } else { ((pv, m), (pu, n)) };
+            if s + ns > t {
+                return None;
+            }
+            let (ps, s1, sn) = (an[s - 1], an[s], an[s + ns - 1]);
+            let (t1, tn, xt) = (an[t], an[t + nt - 1], an[t + nt]);
+            if s + ns == t {
+                data.d(ps, t1) + data.d(tn, s1) + data.d(sn, xt) - data.d(ps, s1) - data.d(sn, t1) - data.d(tn, xt)
+            } else {
+                let (q, r) = (an[s + ns], an[t - 1]);
+                data.d(ps, t1) + data.d(tn, q) + data.d(r, s1) + data.d(sn, xt)
+                    - data.d(ps, s1)
+                    - data.d(sn, q)
+                    - data.d(r, t1)
+                    - data.d(tn, xt)
+            }
+        };
+        Some(data.vtypes[a.vt].unit_distance * d - self.pens[ru])
+    }
+
     /// Change of penalised cost if `m` were applied.
     fn delta(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
+        if self.filter {
+            if let Some(lb) = self.bound(data, tours, m) {
+                if lb >= 0 {
+                    return lb;
+                }
+            }
+        }
         if data.swap_star() {
             if let Move::Exchange { ru, pu, n, rv, pv, m, rev } = m {
                 if ru != rv {
@@ -465,7 +548,7 @@ impl LocalSearch {
             }
         };
         for r in touched.into_iter().flatten() {
-            self.costs[r] = eval.route_cost(data, &tours.routes[r]);
+            self.refresh(data, tours, eval, r);
         }
         self.scratch_u = nu;
         self.scratch_v = nv;
@@ -621,8 +704,8 @@ impl LocalSearch {
             let stamp = tours.tick();
             tours.set_route(data, r1, &na, stamp);
             tours.set_route(data, r2, &nb, stamp);
-            self.costs[r1] = eval.route_cost(data, &tours.routes[r1]);
-            self.costs[r2] = eval.route_cost(data, &tours.routes[r2]);
+            self.refresh(data, tours, eval, r1);
+            self.refresh(data, tours, eval, r2);
         }
         self.scratch_u = na;
         self.scratch_v = nb;
@@ -663,7 +746,7 @@ impl LocalSearch {
             if d < 0 {
                 let stamp = tours.tick();
                 tours.remove_range(data, ru, pu, pu, stamp);
-                self.costs[ru] = eval.route_cost(data, &tours.routes[ru]);
+                self.refresh(data, tours, eval, ru);
                 return true;
             }
             return false;
@@ -672,7 +755,7 @@ impl LocalSearch {
             Some((d, r, after)) if d - prize < 0 => {
                 let stamp = tours.tick();
                 tours.insert(data, u, r, after, stamp);
-                self.costs[r] = eval.route_cost(data, &tours.routes[r]);
+                self.refresh(data, tours, eval, r);
                 true
             }
             _ => false,

@@ -250,7 +250,7 @@ impl Solver {
         // Clock value when `current` was last synchronised with `tours`.
         let mut saved_at = tours.clock;
         let mut current_sum = tours.summary(data);
-        penalties.register(&current_sum);
+        penalties.register(&current_sum, false);
         let mut best: Option<(Plain, Summary)> = current_sum.feasible().then(|| (current.clone(), current_sum));
         let mut fallback = (current.clone(), current_sum);
 
@@ -291,7 +291,7 @@ impl Solver {
             perturb.apply(data, &mut tours, &penalties.eval(), &mut rng, cfg.avg_removed);
             improve(data, &mut tours, &mut ls, &penalties, &mut rng);
             let sum = tours.summary(data);
-            penalties.register(&sum);
+            penalties.register(&sum, best.is_some());
 
             let mut accepted = false;
             if sum.feasible() {
@@ -398,8 +398,19 @@ impl Penalties {
         Eval { w: self.weights() }
     }
 
-    fn register(&mut self, s: &Summary) {
-        for (k, ok) in [s.load_excess == 0, s.warp == 0, s.dist_excess == 0].into_iter().enumerate() {
+    /// Records one local search result; until a feasible solution exists (`found` false) the
+    /// weights of violated dimensions grow after every result.
+    fn register(&mut self, s: &Summary, found: bool) {
+        let ok = [s.load_excess == 0, s.warp == 0, s.dist_excess == 0];
+        if !found {
+            for k in 0..3 {
+                if !ok[k] {
+                    self.w[k] = (self.w[k] * 1.25).min(1e12);
+                }
+            }
+            return;
+        }
+        for (k, ok) in ok.into_iter().enumerate() {
             self.feasible[k] += u32::from(ok);
         }
         self.seen += 1;

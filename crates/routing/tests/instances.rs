@@ -17,7 +17,7 @@ fn data_dir() -> Option<PathBuf> {
 }
 
 fn vrplib(rel: &str) -> Option<Instance> {
-    let text = read_to_string(&data_dir()?.join(rel)).ok()?;
+    let text = read_to_string(data_dir()?.join(rel)).ok()?;
     Some(read_vrplib(&text, &VrplibOptions::default()).unwrap())
 }
 
@@ -56,7 +56,7 @@ fn gehring_homberger_vrptw_engine_and_checker_agree() {
 #[test]
 fn solomon_c101_reaches_the_best_known_distance() {
     let Some(dir) = data_dir() else { return };
-    let text = read_to_string(&dir.join("solomon/C101.txt")).unwrap();
+    let text = read_to_string(dir.join("solomon/C101.txt")).unwrap();
     let inst = read_solomon(&text, milkrun_formats::SOLOMON_DEFAULT_SCALE).unwrap();
     let cost = solve_checked(&inst, 300);
     // 828.94 at three decimals per arc.

@@ -1,5 +1,6 @@
 //! Integration tests of the routing engine. Every solution is checked by the model's
 //! independent checker (and, in these debug-assertion builds, inside the solver as well).
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
