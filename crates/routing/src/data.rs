@@ -239,8 +239,12 @@ impl Data {
         let any_pickup = (n_depots..n).any(|c| pickup[c].iter().any(|&x| x != 0));
         let any_delivery = (n_depots..n).any(|c| delivery[c].iter().any(|&x| x != 0));
         let mixed = any_pickup && any_delivery;
-        let symmetric =
-            (0..n).all(|a| (0..a).all(|b| dist[a * n + b] == dist[b * n + a] && dur[a * n + b] == dur[b * n + a]));
+        // Open-route ends are one-way by construction and never reversed through.
+        let symmetric = (0..n).filter(|&a| !open_end[a]).all(|a| {
+            (0..a)
+                .filter(|&b| !open_end[b])
+                .all(|b| dist[a * n + b] == dist[b * n + a] && dur[a * n + b] == dur[b * n + a])
+        });
         let xy = site.iter().map(|&s| problem.sites()[s].location.xy()).collect();
 
         let mut data = Data {

@@ -18,7 +18,11 @@ pub(crate) struct Weights {
 
 impl Weights {
     pub(crate) fn boosted(self, factor: i64) -> Self {
-        Self { load: self.load * factor, warp: self.warp * factor, dist: self.dist * factor }
+        Self {
+            load: self.load.saturating_mul(factor),
+            warp: self.warp.saturating_mul(factor),
+            dist: self.dist.saturating_mul(factor),
+        }
     }
 }
 
@@ -298,12 +302,15 @@ impl Eval {
         if !nonempty {
             return 0;
         }
-        let mut c = vt.fixed + vt.unit_distance * acc.dist + self.w.load * acc.load.excess(&vt.capacity);
+        // Penalty products saturate: weights can grow large while no feasible solution exists.
+        let mut c = (vt.fixed + vt.unit_distance * acc.dist)
+            .saturating_add(self.w.load.saturating_mul(acc.load.excess(&vt.capacity)));
         if acc.dist > vt.max_distance {
-            c += self.w.dist * (acc.dist - vt.max_distance);
+            c = c.saturating_add(self.w.dist.saturating_mul(acc.dist - vt.max_distance));
         }
         if data.has_time {
-            c += vt.unit_duration * acc.dur.duration + self.w.warp * acc.dur.route_warp(vt.max_duration);
+            c = c.saturating_add(vt.unit_duration * acc.dur.duration);
+            c = c.saturating_add(self.w.warp.saturating_mul(acc.dur.route_warp(vt.max_duration)));
         }
         c
     }
@@ -315,9 +322,13 @@ impl Eval {
         }
         let vt = &data.vtypes[route.vt];
         let acc = route.whole();
-        let mut p = self.w.load * acc.load.excess(&vt.capacity) + self.w.dist * (acc.dist - vt.max_distance).max(0);
+        let mut p = self
+            .w
+            .load
+            .saturating_mul(acc.load.excess(&vt.capacity))
+            .saturating_add(self.w.dist.saturating_mul((acc.dist - vt.max_distance).max(0)));
         if data.has_time {
-            p += self.w.warp * acc.dur.route_warp(vt.max_duration);
+            p = p.saturating_add(self.w.warp.saturating_mul(acc.dur.route_warp(vt.max_duration)));
         }
         p
     }
@@ -345,7 +356,10 @@ impl Summary {
     }
 
     pub(crate) fn penalised(&self, w: Weights) -> i64 {
-        self.cost + w.load * self.load_excess + w.warp * self.warp + w.dist * self.dist_excess
+        self.cost
+            .saturating_add(w.load.saturating_mul(self.load_excess))
+            .saturating_add(w.warp.saturating_mul(self.warp))
+            .saturating_add(w.dist.saturating_mul(self.dist_excess))
     }
 }
 

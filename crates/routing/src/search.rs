@@ -299,7 +299,8 @@ impl LocalSearch {
                     let (v, y) = (b.nodes[pv], b.nodes[pv + 1]);
                     let (first, lastn) =
                         if rev { (a.nodes[pu + n - 1], a.nodes[pu]) } else { (a.nodes[pu], a.nodes[pu + n - 1]) };
-                    let inner = a.cum_dist[pu + n - 1] - a.cum_dist[pu];
+                    let inner =
+                        if rev && n == 2 { data.d(first, lastn) } else { a.cum_dist[pu + n - 1] - a.cum_dist[pu] };
                     let added = data.d(v, first) + inner + data.d(lastn, y) - data.d(v, y);
                     if delta_u + vtb.unit_distance * added >= 0 {
                         return 0;
@@ -436,8 +437,9 @@ impl LocalSearch {
                 }
             };
             let (v, y) = (bn[pv], bn[pv + 1]);
-            let (f, l) = if rev { (un, u1) } else { (u1, un) };
-            let added = data.d(v, f) + inner_u + data.d(l, y) - data.d(v, y);
+            // Reversed moves exist for pairs only: the pair is then driven u2 -> u1.
+            let (f, l, inner) = if rev { (un, u1, data.d(un, u1)) } else { (u1, un, inner_u) };
+            let added = data.d(v, f) + inner + data.d(l, y) - data.d(v, y);
             let mut d = delta_u + vtb.unit_distance * added;
             if d >= 0 {
                 return d;

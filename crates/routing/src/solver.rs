@@ -374,10 +374,11 @@ impl Penalties {
         let clients = data.clients();
         let mut max_arc = 1i64;
         let mut max_time = 1i64;
-        for a in 0..data.n_depots.max(1) {
+        // From start depots only: open-route ends have no real outgoing arcs.
+        for vt in &data.vtypes {
             for b in clients.clone() {
-                max_arc = max_arc.max(data.d(a as u32, b as u32));
-                max_time = max_time.max(data.t(a as u32, b as u32));
+                max_arc = max_arc.max(data.d(vt.start, b as u32));
+                max_time = max_time.max(data.t(vt.start, b as u32));
             }
         }
         let demand: i64 = clients.clone().map(|c| data.delivery[c].iter().chain(&data.pickup[c]).sum::<i64>()).sum();

@@ -24,7 +24,7 @@ fn ring(n: usize) -> Spec {
             }
         })
         .collect();
-    Spec { clients, capacity: 15, second_type: None, shift_end: None, count: 8 }
+    Spec { clients, capacity: 15, second_type: None, shift_end: None, count: 8, asymmetric: false, open: false }
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Small random problems and the brute-force optimum.
 
 use milkrun_model::{
-    check_solution, Coordinates, Duration, Job, Load, Money, Problem, ProblemData, Rounding, Route, Site, SiteId,
-    SiteKind, Solution, Speed, Stop, TimeWindow, TravelMatrix, VehicleType, VehicleTypeId, Visit,
+    check_solution, Coordinates, Distance, Duration, Job, Load, Money, Problem, ProblemData, Rounding, Route, Site,
+    SiteId, SiteKind, Solution, Speed, Stop, TimeWindow, TravelMatrix, VehicleType, VehicleTypeId, Visit,
 };
 use proptest::prelude::*;
 
@@ -26,6 +26,10 @@ pub(crate) struct Spec {
     pub(crate) second_type: Option<(i64, i64, u32)>,
     pub(crate) shift_end: Option<i64>,
     pub(crate) count: u32,
+    /// Add a direction-dependent detour to every arc (road networks are not symmetric).
+    pub(crate) asymmetric: bool,
+    /// The main vehicle type ends at its last stop (no return to the depot).
+    pub(crate) open: bool,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -56,13 +60,17 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
         proptest::option::of((50i64..150, 0i64..40, 1u32..3)),
         proptest::option::weighted(if with_time { 0.5 } else { 1e-9 }, 150i64..300),
         1u32..9,
+        proptest::bool::weighted(0.3),
+        proptest::bool::weighted(0.2),
     )
-        .prop_map(|(clients, capacity, second_type, shift_end, count)| Spec {
+        .prop_map(|(clients, capacity, second_type, shift_end, count, asymmetric, open)| Spec {
             clients,
             capacity,
             second_type,
             shift_end,
             count,
+            asymmetric,
+            open,
         })
 }
 
@@ -86,7 +94,23 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         jobs.push(job);
     }
     let coords: Vec<_> = sites.iter().map(|s| s.location).collect();
+    let mut travel = TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::EqualToDistance).unwrap();
+    if spec.asymmetric {
+        let n = coords.len();
+        let bump = |k: usize| (k / n * 7 + k % n * 3) as i64 % 5;
+        let dist: Vec<Distance> = travel
+            .distances()
+            .iter()
+            .enumerate()
+            .map(|(k, d)| Distance(d.get() + if k / n == k % n { 0 } else { bump(k) }))
+            .collect();
+        let dur: Vec<Duration> = dist.iter().map(|d| Duration(d.get())).collect();
+        travel = TravelMatrix::new(n, dist, dur).unwrap();
+    }
     let mut main = VehicleType::new("main", spec.count, Load::single(spec.capacity), SiteId(0));
+    if spec.open {
+        main.end = None;
+    }
     main.fixed_cost = Money(10);
     if let Some(end) = spec.shift_end {
         main.shift = TimeWindow::new(Duration(0), Duration(end));
@@ -104,7 +128,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
     ProblemData {
         name: "random".into(),
         dimensions: vec!["units".into()],
-        travel: TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::EqualToDistance).unwrap(),
+        travel,
         sites,
         jobs,
         vehicle_types,
