@@ -480,62 +480,19 @@ impl Tours {
             return;
         }
         let stamp = self.tick();
-        for &r in &changed {
-            let route = &self.routes[r];
-            for &c in &route.nodes[1..route.nodes.len() - 1] {
-                if self.route_of[c as usize] == r as u32 {
-                    self.route_of[c as usize] = NONE;
-                    self.pos_of[c as usize] = NONE;
-                }
-            }
-        }
-        for &r in &changed {
-            let route = &mut self.routes[r];
-            let (start, end) = (route.nodes[0], route.nodes[route.nodes.len() - 1]);
-            route.nodes.clear();
-            route.nodes.push(start);
-            route.nodes.extend_from_slice(&plain[r]);
-            route.nodes.push(end);
-            route.modified = stamp;
-            route.update(data);
-            self.reindex(r);
+        for r in changed {
+            self.set_route(data, r, &plain[r], stamp);
         }
     }
 
-    /// Makes this solution equal to `plain`, touching only routes that differ.
+    /// Makes this solution equal to `plain`, touching only routes that differ. (`set_route`
+    /// clears only positions still pointing at its route, so clients may move between routes in
+    /// any order.)
     pub(crate) fn load(&mut self, data: &Data, plain: &Plain, stamp: u64) {
         for (r, clients) in plain.iter().enumerate() {
             let route = &self.routes[r];
             if route.nodes[1..route.nodes.len() - 1] != clients[..] {
-                // Clear positions first: a client may move between routes.
-                let old: Vec<u32> = route.nodes[1..route.nodes.len() - 1].to_vec();
-                for c in old {
-                    if self.route_of[c as usize] == r as u32 {
-                        self.route_of[c as usize] = NONE;
-                        self.pos_of[c as usize] = NONE;
-                    }
-                }
-                let route = &mut self.routes[r];
-                let (start, end) = (route.nodes[0], route.nodes[route.nodes.len() - 1]);
-                route.nodes.clear();
-                route.nodes.push(start);
-                route.nodes.extend_from_slice(clients);
-                route.nodes.push(end);
-                route.modified = stamp;
-                route.update(data);
-            }
-        }
-        for r in 0..self.routes.len() {
-            self.reindex(r);
-        }
-        for c in data.clients() {
-            let r = self.route_of[c];
-            if r != NONE {
-                let p = self.pos_of[c] as usize;
-                if self.routes[r as usize].nodes.get(p) != Some(&(c as u32)) {
-                    self.route_of[c] = NONE;
-                    self.pos_of[c] = NONE;
-                }
+                self.set_route(data, r, clients, stamp);
             }
         }
     }
