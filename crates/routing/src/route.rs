@@ -274,7 +274,8 @@ impl Route {
             self.dur_fwd.resize(len, DurSeg::default());
             self.dur_bwd.resize(len, DurSeg::default());
         }
-        if !self.is_empty() {
+        // The polar sector is read by SWAP* only; skip the atan2 calls elsewhere.
+        if !self.is_empty() && data.swap_star() {
             let (ox, oy) = data.xy[self.nodes[0] as usize];
             let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
             for &c in &self.nodes[1..len - 1] {

@@ -34,6 +34,8 @@ pub(crate) struct LocalSearch {
     filter: bool,
     /// Per route: clock value when SWAP* last examined it.
     swap_star_tested: Vec<u64>,
+    /// SWAP* scratch: the non-empty routes.
+    used_routes: Vec<usize>,
     /// SWAP* scratch: the three cheapest insertions of each client of one route into another.
     top3: Vec<[(i64, usize); 3]>,
     /// Moves evaluated (for the ns/move benchmark) and applied.
@@ -560,7 +562,9 @@ impl LocalSearch {
     /// changed since it was last examined; applies each improving exchange found.
     fn swap_star_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
         self.swap_star_tested.resize(tours.routes.len(), 0);
-        let used: Vec<usize> = (0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()).collect();
+        let mut used = std::mem::take(&mut self.used_routes);
+        used.clear();
+        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
         let mut improved = false;
         for (i, &r1) in used.iter().enumerate() {
             let last = self.swap_star_tested[r1];
@@ -578,6 +582,7 @@ impl LocalSearch {
                 }
             }
         }
+        self.used_routes = used;
         improved
     }
 
