@@ -85,7 +85,8 @@ impl Weekday {
     /// The weekday `days` days after this one.
     #[must_use]
     pub const fn plus(self, days: u32) -> Weekday {
-        Weekday::ALL[((self as u32 + days) % 7) as usize]
+        // In 64 bits: `days` may be any u32.
+        Weekday::ALL[((self as u64 + days as u64) % 7) as usize]
     }
 }
 

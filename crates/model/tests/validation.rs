@@ -65,3 +65,11 @@ proptest! {
         prop_assert!(d.validate().is_err());
     }
 }
+
+#[test]
+fn weekdays_wrap_for_any_day_count() {
+    use milkrun_model::{Calendar, Weekday};
+    // u32::MAX = 7 * 613566756 + 3
+    assert_eq!(Weekday::Sun.plus(u32::MAX), Weekday::Wed);
+    assert!(Calendar::default().is_open(u32::MAX, Weekday::Sat));
+}
