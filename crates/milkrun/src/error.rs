@@ -16,6 +16,9 @@ pub enum Error {
     /// The routing engine refused a problem.
     #[error("routing: {0}")]
     Routing(#[from] milkrun_routing::RoutingError),
+    /// The inventory engine refused a computation.
+    #[error("inventory: {0}")]
+    Inventory(#[from] milkrun_inventory::InventoryError),
     /// A supplier's demand does not fit the network.
     #[error("demand of supplier {supplier}: {reason}")]
     InvalidDemand {

@@ -1,11 +1,12 @@
 //! milkrun: plan milk runs (one truck looping over several suppliers for one plant, on a
 //! recurring schedule) and manage remote inventory.
 //!
-//! This facade re-exports the validated domain model ([`model`]) and the file formats
-//! ([`formats`]), and composes them into planners. Today it holds the walking skeleton: a
+//! This facade re-exports the validated domain model ([`model`]), the file formats
+//! ([`formats`]), the routing engine ([`routing`]) and the inventory engine ([`inventory`]),
+//! and composes them into planners. Today it holds the walking skeleton: a
 //! [`WeeklyMilkRunPlanner`] that turns a weekly demand description into a week of loops with
 //! timetables, routing each day with [`ClarkeWrightSavings`], a **construction heuristic, not
-//! an optimiser**, standing in until the routing engine lands.
+//! an optimiser**; the weekly planner moves onto the routing engine with the milk-run planner.
 //!
 //! ```
 //! use milkrun::model::check_solution;
@@ -31,6 +32,7 @@ mod walking_skeleton;
 mod weekly;
 
 pub use milkrun_formats as formats;
+pub use milkrun_inventory as inventory;
 pub use milkrun_model as model;
 pub use milkrun_routing as routing;
 
