@@ -44,10 +44,11 @@ struct Options {
     threads: usize,
     days: usize,
     sample: usize,
+    batch: usize,
 }
 
 const USAGE: &str = "usage: inventory ingest|plan [--positions N[,N...]] [--seed 1]\n  \
-    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01]\n  \
+    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01] [--batch 100000]\n  \
     plan: [--threads 2] [--days 365] [--sample 2000]";
 
 fn parse() -> Result<Options, String> {
@@ -67,6 +68,7 @@ fn parse() -> Result<Options, String> {
         threads: 2,
         days: 365,
         sample: 2000,
+        batch: 100_000,
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -84,12 +86,13 @@ fn parse() -> Result<Options, String> {
             "--threads" => o.threads = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--days" => o.days = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--sample" => o.sample = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
+            "--batch" => o.batch = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
-    if o.threads == 0 || o.days < 60 {
-        return Err("--threads must be at least 1 and --days at least 60".into());
+    if o.threads == 0 || o.days < 60 || o.batch == 0 {
+        return Err("--threads and --batch must be at least 1, --days at least 60".into());
     }
     Ok(o)
 }
@@ -131,7 +134,7 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
     let total = (positions as f64 * o.events_per_position) as u64;
     let year = 365 * 86_400_i64;
     let mut g = Gen(o.seed);
-    let batch = 100_000u64;
+    let batch = o.batch as u64;
     let mut buffer: Vec<Event> = Vec::with_capacity(batch as usize);
     let mut timed = Elapsed::ZERO;
     let (mut accepted, mut duplicates, mut rejected, mut reordered) = (0, 0, 0, 0);

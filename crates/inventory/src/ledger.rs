@@ -7,14 +7,14 @@
 //! replayed from the settled state, so it corrects history. Events older than the window are
 //! folded into the settled state the next time their position is touched.
 
-use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hasher;
 
 use milkrun_model::Duration;
 
 use crate::error::InventoryError;
+use crate::table::IdTable;
 
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
@@ -390,9 +390,7 @@ pub struct Snapshot {
     ledger: Ledger,
 }
 
-/// Multiply-rotate hashing for integer keys (the FxHash scheme of rustc): the ledger's maps are
-/// keyed by ids, where SipHash's flooding resistance buys nothing and costs a third of
-/// ingestion time.
+/// Multiply-rotate hashing (the FxHash scheme of rustc), for event fingerprints.
 #[derive(Debug, Clone, Copy, Default)]
 struct IdHasher(u64);
 
@@ -412,8 +410,6 @@ impl Hasher for IdHasher {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
-
-type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// Stock per (SKU, location) from events.
 ///
@@ -451,9 +447,10 @@ pub struct Ledger {
     skus: Vec<String>,
     locations: Vec<String>,
     slots: Vec<Slot>,
-    index: IdMap<u64, u32>,
-    /// Event id → content fingerprint.
-    seen: IdMap<EventId, u64>,
+    /// Position key → slot index + 1.
+    index: IdTable,
+    /// Event id → content fingerprint (never 0).
+    seen: IdTable,
     watermark: Option<Duration>,
 }
 
@@ -466,8 +463,8 @@ impl Ledger {
             skus: Vec::new(),
             locations: Vec::new(),
             slots: Vec::new(),
-            index: IdMap::default(),
-            seen: IdMap::default(),
+            index: IdTable::default(),
+            seen: IdTable::default(),
             watermark: None,
         }
     }
@@ -558,7 +555,7 @@ impl Ledger {
     /// The current state of a (SKU, location), or `None` if no event has touched it.
     #[must_use]
     pub fn position(&self, sku: SkuId, location: LocationId) -> Option<&Position> {
-        self.index.get(&key(sku, location)).map(|&k| &self.slots[k as usize].current)
+        self.index.get(key(sku, location)).map(|k| &self.slots[k as usize - 1].current)
     }
 
     /// Every position touched so far, in the order they were first touched.
@@ -602,18 +599,130 @@ impl Ledger {
 
     /// Ingests a batch of events in the order given (a batch is a slice of a stream: an event
     /// is late relative to every event accepted before it, in this or an earlier batch).
+    ///
+    /// The result is that of taking the events one by one; the work is done in passes over
+    /// the batch so that each pass walks one table in address order: ids are checked and
+    /// recorded in the order of their buckets, positions are looked up in the order of theirs,
+    /// and the accepted operations are applied position by position (in stream order within
+    /// each). On tables far larger than the caches this is several times faster than random
+    /// access, so larger batches ingest faster.
+    ///
+    /// # Complexity
+    /// O(n log n) for a batch of n events, plus O(w) per late event for a window of w events
+    /// of its position.
     pub fn ingest(&mut self, events: &[Event]) -> IngestReport {
         let mut report = IngestReport::default();
-        for (index, event) in events.iter().enumerate() {
-            match self.ingest_one(event) {
-                Ok(Outcome::Applied { reordered }) => {
-                    report.accepted += 1;
-                    report.reordered += usize::from(reordered);
+        let n = events.len();
+        // Pass 1, stream order: validation and fingerprints.
+        let mut verdicts = vec![Verdict::Invalid; n];
+        let mut fingerprints = vec![0u64; n];
+        let mut by_id: Vec<(u64, u32)> = Vec::with_capacity(n);
+        for (k, event) in events.iter().enumerate() {
+            match validate(event, self.skus.len(), self.locations.len()) {
+                Ok(()) => {
+                    fingerprints[k] = fingerprint(event);
+                    by_id.push((IdTable::order_key(event.id.0), k as u32));
                 }
-                Ok(Outcome::Duplicate) => report.duplicates += 1,
-                Err(reason) => report.rejected.push(Rejected { index, id: event.id, reason }),
+                Err(reason) => report.rejected.push(Rejected { index: k, id: event.id, reason }),
             }
         }
+        // Pass 2, id-bucket order: compare with the ids ingested before this batch. Equal
+        // order keys are equal ids (the key is a bijection), adjacent and in stream order.
+        by_id.sort_unstable();
+        let mut g = 0;
+        while g < by_id.len() {
+            let order_key = by_id[g].0;
+            let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
+            let first = by_id[g].1 as usize;
+            match self.seen.get(events[first].id.0) {
+                Some(seen) => {
+                    for &(_, k) in &by_id[g..end] {
+                        let same = seen == fingerprints[k as usize];
+                        verdicts[k as usize] = if same { Verdict::Duplicate } else { Verdict::Conflict };
+                    }
+                }
+                None => {
+                    verdicts[first] = if end - g > 1 { Verdict::NewWithFollowers } else { Verdict::New };
+                    for &(_, k) in &by_id[g + 1..end] {
+                        verdicts[k as usize] = Verdict::Follower;
+                    }
+                }
+            }
+            g = end;
+        }
+        // Pass 3, stream order: lateness and the watermark; repeats of an id first seen in
+        // this batch.
+        let mut in_batch: HashMap<u64, u64> = HashMap::new();
+        let mut horizons = vec![Duration(0); n];
+        for (k, event) in events.iter().enumerate() {
+            let fingerprint = fingerprints[k];
+            let verdict = match verdicts[k] {
+                Verdict::Follower => match in_batch.get(&event.id.0) {
+                    Some(&first) if first == fingerprint => Verdict::Duplicate,
+                    Some(_) => Verdict::Conflict,
+                    // The first occurrence was refused: this one stands on its own.
+                    None => Verdict::NewWithFollowers,
+                },
+                v => v,
+            };
+            verdicts[k] = match verdict {
+                Verdict::Invalid => continue,
+                Verdict::Duplicate => {
+                    report.duplicates += 1;
+                    Verdict::Duplicate
+                }
+                Verdict::Conflict => {
+                    report.rejected.push(Rejected { index: k, id: event.id, reason: Rejection::ConflictingDuplicate });
+                    Verdict::Conflict
+                }
+                _ if self.settle_before().is_some_and(|horizon| event.time < horizon) => {
+                    let watermark = self.watermark.unwrap_or(event.time);
+                    let reason = Rejection::TooLate { time: event.time, watermark, lateness: self.config.lateness };
+                    report.rejected.push(Rejected { index: k, id: event.id, reason });
+                    Verdict::Invalid
+                }
+                v => {
+                    if v == Verdict::NewWithFollowers {
+                        in_batch.insert(event.id.0, fingerprint);
+                    }
+                    self.watermark = Some(self.watermark.map_or(event.time, |w| w.max(event.time)));
+                    horizons[k] = self.settle_before().unwrap_or(event.time);
+                    report.accepted += 1;
+                    Verdict::New
+                }
+            };
+        }
+        report.rejected.sort_unstable_by_key(|r| r.index);
+        // Pass 4, id-bucket order: record the accepted ids.
+        self.seen.reserve(report.accepted);
+        for &(_, k) in &by_id {
+            if verdicts[k as usize] == Verdict::New {
+                self.seen.insert(events[k as usize].id.0, fingerprints[k as usize]);
+            }
+        }
+        // Pass 5: the operations, and their positions looked up in position-bucket order.
+        let mut legs: Vec<Leg> = Vec::with_capacity(report.accepted);
+        for (k, event) in events.iter().enumerate() {
+            if verdicts[k] == Verdict::New {
+                self.legs_of(event, k, horizons[k], &mut legs);
+            }
+        }
+        self.resolve_slots(&mut legs);
+        // Pass 6, position order (stream order within a position): apply.
+        let mut order: Vec<u64> =
+            legs.iter().enumerate().map(|(k, leg)| u64::from(leg.slot) << 32 | k as u64).collect();
+        order.sort_unstable();
+        let shortage = self.config.shortage;
+        let mut reordered: Vec<u32> = Vec::new();
+        for key in order {
+            let leg = &legs[(key & u64::from(u32::MAX)) as usize];
+            if self.slots[leg.slot as usize].push(leg.step, leg.horizon, shortage) {
+                reordered.push(leg.index);
+            }
+        }
+        reordered.sort_unstable();
+        reordered.dedup();
+        report.reordered = reordered.len();
         report
     }
 
@@ -621,56 +730,63 @@ impl Ledger {
         self.watermark.map(|w| Duration(w.0.saturating_sub(self.config.lateness.0)))
     }
 
-    fn ingest_one(&mut self, event: &Event) -> Result<Outcome, Rejection> {
-        validate(event, self.skus.len(), self.locations.len())?;
-        let fingerprint = fingerprint(event);
-        let too_late = self.settle_before().is_some_and(|horizon| event.time < horizon);
-        match self.seen.entry(event.id) {
-            Entry::Occupied(seen) if *seen.get() == fingerprint => return Ok(Outcome::Duplicate),
-            Entry::Occupied(_) => return Err(Rejection::ConflictingDuplicate),
-            Entry::Vacant(_) if too_late => {
-                let watermark = self.watermark.unwrap_or(event.time);
-                return Err(Rejection::TooLate { time: event.time, watermark, lateness: self.config.lateness });
+    /// Sets each leg's slot from its position key (in `slot`, as an index into `keys` on
+    /// entry), creating the positions not seen before in the order they first occur.
+    fn resolve_slots(&mut self, legs: &mut [Leg]) {
+        let mut by_key: Vec<(u64, u32)> =
+            legs.iter().enumerate().map(|(k, leg)| (IdTable::order_key(leg.key), k as u32)).collect();
+        by_key.sort_unstable();
+        // (first leg, its group in by_key) of every position new to the ledger.
+        let mut fresh: Vec<(u32, u32)> = Vec::new();
+        let mut g = 0;
+        while g < by_key.len() {
+            let (order_key, first) = by_key[g];
+            let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
+            match self.index.get(legs[first as usize].key) {
+                Some(slot) => {
+                    for &(_, k) in &by_key[g..end] {
+                        legs[k as usize].slot = slot as u32 - 1;
+                    }
+                }
+                None => fresh.push((first, g as u32)),
             }
-            Entry::Vacant(vacant) => _ = vacant.insert(fingerprint),
+            g = end;
         }
-        self.watermark = Some(self.watermark.map_or(event.time, |w| w.max(event.time)));
-        let horizon = self.settle_before().unwrap_or(event.time);
-        let sequence = match event.kind {
-            EventKind::SensorReading { sequence, .. } => sequence,
-            _ => 0,
-        };
-        let entry = |op| Step { time: event.time, sequence, id: event.id, op };
-        let shortage = self.config.shortage;
-        let reordered = match event.kind {
-            EventKind::Transfer { quantity, to } => {
-                let out = self.slot(event.sku, event.location);
-                let a = self.slots[out].push(entry(Op::Issue { quantity, from_allocated: false }), horizon, shortage);
-                let into = self.slot(event.sku, to);
-                let b = self.slots[into].push(entry(Op::Receipt { quantity, order: None }), horizon, shortage);
-                a || b
-            }
-            kind => {
-                let k = self.slot(event.sku, event.location);
-                self.slots[k].push(entry(op_of(kind)), horizon, shortage)
-            }
-        };
-        Ok(Outcome::Applied { reordered })
-    }
-
-    fn slot(&mut self, sku: SkuId, location: LocationId) -> usize {
-        let next = self.slots.len() as u32;
-        let k = *self.index.entry(key(sku, location)).or_insert(next);
-        if k == next {
+        fresh.sort_unstable();
+        for (first, g) in fresh {
+            let key = legs[first as usize].key;
+            let slot = self.slots.len() as u32;
             self.slots.push(Slot {
-                sku,
-                location,
+                sku: SkuId((key >> 32) as u32),
+                location: LocationId(key as u32),
                 settled: Position::default(),
                 window: VecDeque::new(),
                 current: Position::default(),
             });
+            self.index.insert(key, u64::from(slot) + 1);
+            let order_key = by_key[g as usize].0;
+            for &(_, k) in by_key[g as usize..].iter().take_while(|(o, _)| *o == order_key) {
+                legs[k as usize].slot = slot;
+            }
         }
-        k as usize
+    }
+
+    /// The operations an admitted event makes on positions (two for a transfer).
+    fn legs_of(&self, event: &Event, index: usize, horizon: Duration, legs: &mut Vec<Leg>) {
+        let sequence = match event.kind {
+            EventKind::SensorReading { sequence, .. } => sequence,
+            _ => 0,
+        };
+        let step = |op| Step { time: event.time, sequence, id: event.id, op };
+        let index = index as u32;
+        let leg = |location, op| Leg { key: key(event.sku, location), slot: 0, index, horizon, step: step(op) };
+        match event.kind {
+            EventKind::Transfer { quantity, to } => {
+                legs.push(leg(event.location, Op::Issue { quantity, from_allocated: false }));
+                legs.push(leg(to, Op::Receipt { quantity, order: None }));
+            }
+            kind => legs.push(leg(event.location, op_of(kind))),
+        }
     }
 }
 
@@ -679,9 +795,34 @@ fn key(sku: SkuId, location: LocationId) -> u64 {
     u64::from(sku.0) << 32 | u64::from(location.0)
 }
 
-enum Outcome {
-    Applied { reordered: bool },
+/// What a batch's passes decided about an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Refused (invalid or too late).
+    Invalid,
+    /// A repeat of an ingested event.
     Duplicate,
+    /// An id ingested with other content.
+    Conflict,
+    /// New (accepted, after the lateness check).
+    New,
+    /// New, and its id occurs again later in the batch.
+    NewWithFollowers,
+    /// A later occurrence of an id first seen in this batch.
+    Follower,
+}
+
+/// An admitted operation on one position, with the settling horizon at its place in the
+/// stream.
+struct Leg {
+    /// The position's key.
+    key: u64,
+    /// Its slot, once resolved.
+    slot: u32,
+    /// Index of its event in the batch.
+    index: u32,
+    horizon: Duration,
+    step: Step,
 }
 
 fn op_of(kind: EventKind) -> Op {
@@ -796,7 +937,8 @@ fn fingerprint(event: &Event) -> u64 {
             put(quantity);
         }
     }
-    h.finish()
+    // Never 0, which marks an empty entry of the id table.
+    h.finish() | 1
 }
 
 impl Slot {

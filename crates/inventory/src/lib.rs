@@ -21,6 +21,7 @@ pub mod policy;
 pub mod properties;
 pub mod replenish;
 pub mod simulate;
+mod table;
 
 pub use crate::error::InventoryError;
 pub use crate::ledger::{

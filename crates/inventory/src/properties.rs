@@ -67,7 +67,8 @@ fn sorted_positions(l: &Ledger) -> Vec<(SkuId, LocationId, Position)> {
 
 /// The ledger's invariants on the stream `data` decodes to: every event is accounted for
 /// (accepted, duplicate or rejected); stock is conserved and never negative; ingesting the
-/// stream again changes nothing; a snapshot taken half-way and resumed gives the same ledger;
+/// stream again changes nothing; a snapshot taken half-way and resumed, or one event per
+/// batch, gives the same ledger;
 /// with an unbounded window, the accepted events in time order give the same positions.
 ///
 /// # Errors
@@ -109,6 +110,14 @@ pub fn ledger_stream(data: &[u8]) -> Result<(), String> {
     whole.ingest(&events);
     if resumed != whole {
         return Err("snapshot + later events differ from the whole stream".into());
+    }
+
+    let mut single = ledger(lateness, shortage)?;
+    for e in &events {
+        single.ingest(std::slice::from_ref(e));
+    }
+    if single != whole {
+        return Err("one event at a time differs from the whole stream in one batch".into());
     }
 
     let mut unbounded = ledger(Duration::MAX, shortage)?;

@@ -265,6 +265,50 @@ proptest! {
     }
 
     #[test]
+    fn any_batching_gives_the_ledger_of_one_event_at_a_time(
+        events in events(),
+        repeats in proptest::collection::vec(any::<prop::sample::Index>(), 0..15),
+        cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..6),
+        lateness in 1i64..40,
+    ) {
+        // Repeats (and id reuse with other content) inside and across batches.
+        let mut stream = events.clone();
+        if !events.is_empty() {
+            for (n, r) in repeats.iter().enumerate() {
+                let mut e = events[r.index(events.len())];
+                if n % 3 == 0 {
+                    e.time = Duration(e.time.0 + 3600);
+                }
+                stream.insert(r.index(stream.len() + 1), e);
+            }
+        }
+        let config = (Duration::hours(lateness), ShortagePolicy::Backorder, 2, 3);
+        let mut single = ledger(config.0, config.1, config.2, config.3);
+        let mut expected = milkrun_inventory::IngestReport::default();
+        for (k, e) in stream.iter().enumerate() {
+            let r = single.ingest(std::slice::from_ref(e));
+            expected.accepted += r.accepted;
+            expected.duplicates += r.duplicates;
+            expected.reordered += r.reordered;
+            expected.rejected.extend(r.rejected.into_iter().map(|x| milkrun_inventory::Rejected { index: k, ..x }));
+        }
+        let mut bounds: Vec<usize> = cuts.iter().map(|c| c.index(stream.len() + 1)).collect();
+        bounds.extend([0, stream.len()]);
+        bounds.sort_unstable();
+        let mut batched = ledger(config.0, config.1, config.2, config.3);
+        let mut got = milkrun_inventory::IngestReport::default();
+        for w in bounds.windows(2) {
+            let r = batched.ingest(&stream[w[0]..w[1]]);
+            got.accepted += r.accepted;
+            got.duplicates += r.duplicates;
+            got.rejected.extend(r.rejected.into_iter().map(|x| milkrun_inventory::Rejected { index: x.index + w[0], ..x }));
+        }
+        prop_assert_eq!(&got.rejected, &expected.rejected);
+        prop_assert_eq!((got.accepted, got.duplicates), (expected.accepted, expected.duplicates));
+        prop_assert_eq!(batched, single);
+    }
+
+    #[test]
     fn stock_is_conserved(events in events(), lost in any::<bool>()) {
         let shortage = if lost { ShortagePolicy::LostSales } else { ShortagePolicy::Backorder };
         let mut l = ledger(Duration::MAX, shortage, 2, 3);

@@ -1,0 +1,138 @@
+//! An integer map for the ledger: open addressing with linear probing, entries stored inline.
+//!
+//! A lookup in a table far larger than the caches costs one cache miss here, where a
+//! control-byte table (std's `HashMap`) costs two. The bucket of a key is the top bits of its
+//! Fibonacci hash, so visiting keys in increasing hash order visits buckets in increasing
+//! address order whatever the table's size: [`IdTable::order_key`] lets a batch be sorted that
+//! way.
+
+/// Knuth's multiplicative constant, 2^64 / φ.
+const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A `u64 → u64` map whose values are never 0 (0 marks an empty entry).
+#[derive(Debug, Clone)]
+pub(crate) struct IdTable {
+    entries: Vec<(u64, u64)>,
+    len: usize,
+    /// `64 - log2(entries.len())`.
+    shift: u32,
+}
+
+impl Default for IdTable {
+    fn default() -> Self {
+        Self { entries: vec![(0, 0); 16], len: 0, shift: 60 }
+    }
+}
+
+impl PartialEq for IdTable {
+    /// Equal when they hold the same pairs, whatever their capacity or insertion order.
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl IdTable {
+    /// The sort key that orders keys by bucket, for any table size.
+    pub(crate) fn order_key(key: u64) -> u64 {
+        key.wrapping_mul(FIBONACCI)
+    }
+
+    fn bucket(&self, key: u64) -> usize {
+        (Self::order_key(key) >> self.shift) as usize
+    }
+
+    /// The value of `key`.
+    pub(crate) fn get(&self, key: u64) -> Option<u64> {
+        let mask = self.entries.len() - 1;
+        let mut b = self.bucket(key);
+        loop {
+            let (k, v) = self.entries[b];
+            if v == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(v);
+            }
+            b = (b + 1) & mask;
+        }
+    }
+
+    /// Sets `key` to `value` (non-zero); returns the previous value.
+    pub(crate) fn insert(&mut self, key: u64, value: u64) -> Option<u64> {
+        debug_assert!(value != 0);
+        if (self.len + 1) * 4 > self.entries.len() * 3 {
+            self.grow(self.entries.len() * 2);
+        }
+        let mask = self.entries.len() - 1;
+        let mut b = self.bucket(key);
+        loop {
+            let (k, v) = self.entries[b];
+            if v == 0 {
+                self.entries[b] = (key, value);
+                self.len += 1;
+                return None;
+            }
+            if k == key {
+                self.entries[b].1 = value;
+                return Some(v);
+            }
+            b = (b + 1) & mask;
+        }
+    }
+
+    /// Makes room for `additional` more keys without growing.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let needed = (self.len + additional).saturating_mul(4) / 3 + 1;
+        if needed > self.entries.len() {
+            self.grow(needed.next_power_of_two());
+        }
+    }
+
+    fn grow(&mut self, buckets: usize) {
+        let old = std::mem::replace(&mut self.entries, vec![(0, 0); buckets]);
+        self.shift = 64 - buckets.trailing_zeros();
+        self.len = 0;
+        for (k, v) in old {
+            if v != 0 {
+                self.insert(k, v);
+            }
+        }
+    }
+
+    /// The pairs, in bucket order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.entries.iter().copied().filter(|&(_, v)| v != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdTable;
+    use std::collections::HashMap;
+
+    #[test]
+    fn behaves_like_a_hash_map() {
+        let mut t = IdTable::default();
+        let mut m = HashMap::new();
+        let mut x = 1u64;
+        for k in 0..20_000u64 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let key = if k % 3 == 0 { k } else { x % 5000 };
+            let value = (x >> 20) | 1;
+            assert_eq!(t.insert(key, value), m.insert(key, value));
+        }
+        assert_eq!(t.iter().count(), m.len());
+        for (k, v) in &m {
+            assert_eq!(t.get(*k), Some(*v));
+        }
+        assert_eq!(t.get(u64::MAX), None);
+        let mut u = IdTable::default();
+        u.reserve(100_000);
+        for (k, v) in &m {
+            u.insert(*k, *v);
+        }
+        assert_eq!(t, u);
+        u.insert(7, 3);
+        assert_ne!(t, u);
+    }
+}
