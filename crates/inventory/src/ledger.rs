@@ -304,7 +304,12 @@ pub enum Rejection {
     #[error("event id reused with different content")]
     ConflictingDuplicate,
     /// The event is older than the lateness window allows.
-    #[error("too late: event time {time:?} is more than {lateness:?} before the latest event time {watermark:?}")]
+    #[error(
+        "too late: event time {} s is more than the lateness window of {} s before the latest event time {} s",
+        time.0,
+        lateness.0,
+        watermark.0
+    )]
     TooLate {
         /// The event's time.
         time: Duration,

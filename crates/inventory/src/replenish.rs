@@ -193,7 +193,8 @@ pub enum Alert {
         last: Option<Duration>,
     },
     /// The latest reading fell more than forecasts and recorded events explain (leak, theft,
-    /// a wrong booking).
+    /// a wrong booking). Only the latest two readings are compared: assess sensor-fed
+    /// positions after each batch of readings.
     UnexplainedDrop {
         /// Time of the reading.
         at: Duration,

@@ -196,34 +196,38 @@ fn check_constant(name: &str, value: Option<f64>) -> Result<(), InventoryError> 
 
 impl fmt::Display for Method {
     /// `SES(alpha=0.3)`, `Croston(alpha_d=0.1, alpha_i=fitted)`,
-    /// `Holt-Winters(season_length=7, alpha=fitted, beta=fitted, gamma=fitted)`...
+    /// `Holt-Winters(season_length=7, alpha=fitted, beta=fitted, gamma=fitted)`... A precision
+    /// (`{:.3}`) applies to the constants.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct P(Option<f64>);
+        let precision = f.precision();
+        let p = |value: Option<f64>| P(value, precision);
+        struct P(Option<f64>, Option<usize>);
         impl fmt::Display for P {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self.0 {
-                    Some(v) => write!(f, "{v}"),
-                    None => f.write_str("fitted"),
+                match (self.0, self.1) {
+                    (Some(v), Some(digits)) => write!(f, "{v:.digits$}"),
+                    (Some(v), None) => write!(f, "{v}"),
+                    (None, _) => f.write_str("fitted"),
                 }
             }
         }
         let name = self.name();
         match *self {
             Self::Ses { alpha } | Self::Adida { alpha } | Self::Imapa { alpha } => {
-                write!(f, "{name}(alpha={})", P(alpha))
+                write!(f, "{name}(alpha={})", p(alpha))
             }
-            Self::Holt { alpha, beta } => write!(f, "{name}(alpha={}, beta={})", P(alpha), P(beta)),
+            Self::Holt { alpha, beta } => write!(f, "{name}(alpha={}, beta={})", p(alpha), p(beta)),
             Self::HoltWinters { season_length, alpha, beta, gamma } => write!(
                 f,
                 "{name}(season_length={season_length}, alpha={}, beta={}, gamma={})",
-                P(alpha),
-                P(beta),
-                P(gamma)
+                p(alpha),
+                p(beta),
+                p(gamma)
             ),
             Self::Croston { alpha_d, alpha_i } | Self::Sba { alpha_d, alpha_i } => {
-                write!(f, "{name}(alpha_d={}, alpha_i={})", P(alpha_d), P(alpha_i))
+                write!(f, "{name}(alpha_d={}, alpha_i={})", p(alpha_d), p(alpha_i))
             }
-            Self::Tsb { alpha_d, alpha_p } => write!(f, "{name}(alpha_d={}, alpha_p={})", P(alpha_d), P(alpha_p)),
+            Self::Tsb { alpha_d, alpha_p } => write!(f, "{name}(alpha_d={}, alpha_p={})", p(alpha_d), p(alpha_p)),
         }
     }
 }
