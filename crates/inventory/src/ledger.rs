@@ -7,7 +7,7 @@
 //! replayed from the settled state, so it corrects history. Events older than the window are
 //! folded into the settled state the next time their position is touched.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::hash::Hasher;
 
@@ -383,6 +383,9 @@ impl Step {
 struct Slot {
     sku: SkuId,
     location: LocationId,
+    /// The largest key pushed (the window's last entry, or a settled one), so that the
+    /// in-order test reads no window memory.
+    last: Option<(Duration, u64, EventId)>,
     settled: Position,
     window: VecDeque<Step>,
     current: Position,
@@ -631,15 +634,18 @@ impl Ledger {
                 Err(reason) => report.rejected.push(Rejected { index: k, id: event.id, reason }),
             }
         }
-        // Pass 2, id-bucket order: compare with the ids ingested before this batch. Equal
-        // order keys are equal ids (the key is a bijection), adjacent and in stream order.
+        // Pass 2, id-bucket order: compare with the ids ingested before; record the first
+        // occurrence of each new id (pass 3 takes it back if it is too late). Equal order keys
+        // are equal ids (the key is a bijection), adjacent and in stream order.
         by_id.sort_unstable();
+        self.seen.reserve(by_id.len());
         let mut g = 0;
         while g < by_id.len() {
             let order_key = by_id[g].0;
             let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
             let first = by_id[g].1 as usize;
-            match self.seen.get(events[first].id.0) {
+            let id = IdTable::key_of(order_key);
+            match self.seen.get(id) {
                 Some(seen) => {
                     for &(_, k) in &by_id[g..end] {
                         let same = seen == fingerprints[k as usize];
@@ -647,7 +653,8 @@ impl Ledger {
                     }
                 }
                 None => {
-                    verdicts[first] = if end - g > 1 { Verdict::NewWithFollowers } else { Verdict::New };
+                    self.seen.insert(id, fingerprints[first]);
+                    verdicts[first] = Verdict::New;
                     for &(_, k) in &by_id[g + 1..end] {
                         verdicts[k as usize] = Verdict::Follower;
                     }
@@ -656,19 +663,18 @@ impl Ledger {
             g = end;
         }
         // Pass 3, stream order: lateness and the watermark; repeats of an id first seen in
-        // this batch.
-        let mut in_batch: HashMap<u64, u64> = HashMap::new();
+        // this batch compare with what the table holds by then.
         let mut horizons = vec![Duration(0); n];
         for (k, event) in events.iter().enumerate() {
             let fingerprint = fingerprints[k];
-            let verdict = match verdicts[k] {
-                Verdict::Follower => match in_batch.get(&event.id.0) {
-                    Some(&first) if first == fingerprint => Verdict::Duplicate,
-                    Some(_) => Verdict::Conflict,
+            let (verdict, recorded) = match verdicts[k] {
+                Verdict::Follower => match self.seen.get(event.id.0) {
+                    Some(first) if first == fingerprint => (Verdict::Duplicate, true),
+                    Some(_) => (Verdict::Conflict, true),
                     // The first occurrence was refused: this one stands on its own.
-                    None => Verdict::NewWithFollowers,
+                    None => (Verdict::New, false),
                 },
-                v => v,
+                v => (v, true),
             };
             verdicts[k] = match verdict {
                 Verdict::Invalid => continue,
@@ -681,14 +687,17 @@ impl Ledger {
                     Verdict::Conflict
                 }
                 _ if self.settle_before().is_some_and(|horizon| event.time < horizon) => {
+                    if recorded {
+                        self.seen.remove(event.id.0);
+                    }
                     let watermark = self.watermark.unwrap_or(event.time);
                     let reason = Rejection::TooLate { time: event.time, watermark, lateness: self.config.lateness };
                     report.rejected.push(Rejected { index: k, id: event.id, reason });
                     Verdict::Invalid
                 }
-                v => {
-                    if v == Verdict::NewWithFollowers {
-                        in_batch.insert(event.id.0, fingerprint);
+                _ => {
+                    if !recorded {
+                        self.seen.insert(event.id.0, fingerprint);
                     }
                     self.watermark = Some(self.watermark.map_or(event.time, |w| w.max(event.time)));
                     horizons[k] = self.settle_before().unwrap_or(event.time);
@@ -698,30 +707,22 @@ impl Ledger {
             };
         }
         report.rejected.sort_unstable_by_key(|r| r.index);
-        // Pass 4, id-bucket order: record the accepted ids.
-        self.seen.reserve(report.accepted);
-        for &(_, k) in &by_id {
-            if verdicts[k as usize] == Verdict::New {
-                self.seen.insert(events[k as usize].id.0, fingerprints[k as usize]);
-            }
-        }
-        // Pass 5: the operations, and their positions looked up in position-bucket order.
+        // Pass 4: the operations, and their positions looked up in position-bucket order.
         let mut legs: Vec<Leg> = Vec::with_capacity(report.accepted);
         for (k, event) in events.iter().enumerate() {
             if verdicts[k] == Verdict::New {
                 self.legs_of(event, k, horizons[k], &mut legs);
             }
         }
-        self.resolve_slots(&mut legs);
-        // Pass 6, position order (stream order within a position): apply.
-        let mut order: Vec<u64> =
-            legs.iter().enumerate().map(|(k, leg)| u64::from(leg.slot) << 32 | k as u64).collect();
+        let slots = self.resolve_slots(&legs);
+        // Pass 5, position order (stream order within a position): apply.
+        let mut order: Vec<u64> = slots.iter().enumerate().map(|(k, &slot)| u64::from(slot) << 32 | k as u64).collect();
         order.sort_unstable();
         let shortage = self.config.shortage;
         let mut reordered: Vec<u32> = Vec::new();
         for key in order {
             let leg = &legs[(key & u64::from(u32::MAX)) as usize];
-            if self.slots[leg.slot as usize].push(leg.step, leg.horizon, shortage) {
+            if self.slots[(key >> 32) as usize].push(leg.step, leg.horizon, shortage) {
                 reordered.push(leg.index);
             }
         }
@@ -735,22 +736,23 @@ impl Ledger {
         self.watermark.map(|w| Duration(w.0.saturating_sub(self.config.lateness.0)))
     }
 
-    /// Sets each leg's slot from its position key (in `slot`, as an index into `keys` on
-    /// entry), creating the positions not seen before in the order they first occur.
-    fn resolve_slots(&mut self, legs: &mut [Leg]) {
+    /// The slot of each leg, creating the positions not seen before in the order they first
+    /// occur.
+    fn resolve_slots(&mut self, legs: &[Leg]) -> Vec<u32> {
         let mut by_key: Vec<(u64, u32)> =
             legs.iter().enumerate().map(|(k, leg)| (IdTable::order_key(leg.key), k as u32)).collect();
         by_key.sort_unstable();
+        let mut slots = vec![0u32; legs.len()];
         // (first leg, its group in by_key) of every position new to the ledger.
         let mut fresh: Vec<(u32, u32)> = Vec::new();
         let mut g = 0;
         while g < by_key.len() {
             let (order_key, first) = by_key[g];
             let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
-            match self.index.get(legs[first as usize].key) {
+            match self.index.get(IdTable::key_of(order_key)) {
                 Some(slot) => {
                     for &(_, k) in &by_key[g..end] {
-                        legs[k as usize].slot = slot as u32 - 1;
+                        slots[k as usize] = slot as u32 - 1;
                     }
                 }
                 None => fresh.push((first, g as u32)),
@@ -758,22 +760,24 @@ impl Ledger {
             g = end;
         }
         fresh.sort_unstable();
-        for (first, g) in fresh {
-            let key = legs[first as usize].key;
+        for (_, g) in fresh {
+            let order_key = by_key[g as usize].0;
+            let key = IdTable::key_of(order_key);
             let slot = self.slots.len() as u32;
             self.slots.push(Slot {
                 sku: SkuId((key >> 32) as u32),
                 location: LocationId(key as u32),
+                last: None,
                 settled: Position::default(),
                 window: VecDeque::new(),
                 current: Position::default(),
             });
             self.index.insert(key, u64::from(slot) + 1);
-            let order_key = by_key[g as usize].0;
             for &(_, k) in by_key[g as usize..].iter().take_while(|(o, _)| *o == order_key) {
-                legs[k as usize].slot = slot;
+                slots[k as usize] = slot;
             }
         }
+        slots
     }
 
     /// The operations an admitted event makes on positions (two for a transfer).
@@ -784,7 +788,7 @@ impl Ledger {
         };
         let step = |op| Step { time: event.time, sequence, id: event.id, op };
         let index = index as u32;
-        let leg = |location, op| Leg { key: key(event.sku, location), slot: 0, index, horizon, step: step(op) };
+        let leg = |location, op| Leg { key: key(event.sku, location), index, horizon, step: step(op) };
         match event.kind {
             EventKind::Transfer { quantity, to } => {
                 legs.push(leg(event.location, Op::Issue { quantity, from_allocated: false }));
@@ -811,8 +815,6 @@ enum Verdict {
     Conflict,
     /// New (accepted, after the lateness check).
     New,
-    /// New, and its id occurs again later in the batch.
-    NewWithFollowers,
     /// A later occurrence of an id first seen in this batch.
     Follower,
 }
@@ -822,8 +824,6 @@ enum Verdict {
 struct Leg {
     /// The position's key.
     key: u64,
-    /// Its slot, once resolved.
-    slot: u32,
     /// Index of its event in the batch.
     index: u32,
     horizon: Duration,
@@ -953,8 +953,9 @@ impl Slot {
     /// entry settles the window only once it holds [`SETTLE_AT`] entries: most events then
     /// touch the current state alone.
     fn push(&mut self, entry: Step, horizon: Duration, shortage: ShortagePolicy) -> bool {
-        let in_order = self.window.back().is_none_or(|last| last.key() <= entry.key());
+        let in_order = self.last.is_none_or(|last| last <= entry.key());
         if in_order {
+            self.last = Some(entry.key());
             apply(&mut self.current, &entry, shortage);
             self.window.push_back(entry);
             if self.window.len() >= SETTLE_AT {

@@ -8,6 +8,16 @@
 
 /// Knuth's multiplicative constant, 2^64 / φ.
 const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
+/// Its inverse modulo 2^64 (Newton's iteration x ← x (2 − a x) doubles the correct low bits).
+const FIBONACCI_INVERSE: u64 = {
+    let mut x = FIBONACCI; // correct to 3 bits, as for any odd number
+    let mut k = 0;
+    while k < 5 {
+        x = x.wrapping_mul(2u64.wrapping_sub(FIBONACCI.wrapping_mul(x)));
+        k += 1;
+    }
+    x
+};
 
 /// A `u64 → u64` map whose values are never 0 (0 marks an empty entry).
 #[derive(Debug, Clone)]
@@ -32,9 +42,15 @@ impl PartialEq for IdTable {
 }
 
 impl IdTable {
-    /// The sort key that orders keys by bucket, for any table size.
+    /// The sort key that orders keys by bucket, for any table size. It is a bijection:
+    /// [`Self::key_of`] inverts it.
     pub(crate) fn order_key(key: u64) -> u64 {
         key.wrapping_mul(FIBONACCI)
+    }
+
+    /// The key whose [`Self::order_key`] is `order_key`.
+    pub(crate) fn key_of(order_key: u64) -> u64 {
+        order_key.wrapping_mul(FIBONACCI_INVERSE)
     }
 
     fn bucket(&self, key: u64) -> usize {
@@ -80,6 +96,42 @@ impl IdTable {
         }
     }
 
+    /// Removes `key`; returns its value. Later entries of its probe run shift back (no
+    /// tombstones).
+    pub(crate) fn remove(&mut self, key: u64) -> Option<u64> {
+        let mask = self.entries.len() - 1;
+        let mut hole = self.bucket(key);
+        loop {
+            let (k, v) = self.entries[hole];
+            if v == 0 {
+                return None;
+            }
+            if k == key {
+                break;
+            }
+            hole = (hole + 1) & mask;
+        }
+        let value = self.entries[hole].1;
+        self.entries[hole] = (0, 0);
+        self.len -= 1;
+        let mut j = hole;
+        loop {
+            j = (j + 1) & mask;
+            let (k, v) = self.entries[j];
+            if v == 0 {
+                return Some(value);
+            }
+            // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
+            let home = self.bucket(k);
+            let stays = if hole <= j { hole < home && home <= j } else { hole < home || home <= j };
+            if !stays {
+                self.entries[hole] = (k, v);
+                self.entries[j] = (0, 0);
+                hole = j;
+            }
+        }
+    }
+
     /// Makes room for `additional` more keys without growing.
     pub(crate) fn reserve(&mut self, additional: usize) {
         let needed = (self.len + additional).saturating_mul(4) / 3 + 1;
@@ -119,13 +171,19 @@ mod tests {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let key = if k % 3 == 0 { k } else { x % 5000 };
             let value = (x >> 20) | 1;
-            assert_eq!(t.insert(key, value), m.insert(key, value));
+            if k % 7 == 3 {
+                assert_eq!(t.remove(key), m.remove(&key));
+            } else {
+                assert_eq!(t.insert(key, value), m.insert(key, value));
+            }
         }
         assert_eq!(t.iter().count(), m.len());
         for (k, v) in &m {
             assert_eq!(t.get(*k), Some(*v));
         }
         assert_eq!(t.get(u64::MAX), None);
+        assert_eq!(IdTable::key_of(IdTable::order_key(12345)), 12345);
+        assert_eq!(IdTable::key_of(IdTable::order_key(u64::MAX)), u64::MAX);
         let mut u = IdTable::default();
         u.reserve(100_000);
         for (k, v) in &m {
