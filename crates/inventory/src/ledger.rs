@@ -640,7 +640,12 @@ impl Ledger {
         by_id.sort_unstable();
         self.seen.reserve(by_id.len());
         let mut g = 0;
+        let mut touched = 0;
         while g < by_id.len() {
+            if g >= touched {
+                touched = (g + TOUCH_AHEAD).min(by_id.len());
+                std::hint::black_box(self.seen.touch(by_id[g..touched].iter().map(|x| x.0)));
+            }
             let order_key = by_id[g].0;
             let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
             let first = by_id[g].1 as usize;
@@ -720,7 +725,15 @@ impl Ledger {
         order.sort_unstable();
         let shortage = self.config.shortage;
         let mut reordered: Vec<u32> = Vec::new();
-        for key in order {
+        for (n, &key) in order.iter().enumerate() {
+            if n % TOUCH_AHEAD == 0 {
+                let ahead = &order[n..(n + TOUCH_AHEAD).min(order.len())];
+                let sink = ahead.iter().fold(0u64, |acc, &o| {
+                    let slot = &self.slots[(o >> 32) as usize];
+                    acc ^ slot.last.map_or(0, |l| l.1) ^ slot.current.on_hand.to_bits() ^ slot.window.len() as u64
+                });
+                std::hint::black_box(sink);
+            }
             let leg = &legs[(key & u64::from(u32::MAX)) as usize];
             if self.slots[(key >> 32) as usize].push(leg.step, leg.horizon, shortage) {
                 reordered.push(leg.index);
@@ -746,7 +759,12 @@ impl Ledger {
         // (first leg, its group in by_key) of every position new to the ledger.
         let mut fresh: Vec<(u32, u32)> = Vec::new();
         let mut g = 0;
+        let mut touched = 0;
         while g < by_key.len() {
+            if g >= touched {
+                touched = (g + TOUCH_AHEAD).min(by_key.len());
+                std::hint::black_box(self.index.touch(by_key[g..touched].iter().map(|x| x.0)));
+            }
             let (order_key, first) = by_key[g];
             let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
             match self.index.get(IdTable::key_of(order_key)) {
@@ -990,6 +1008,10 @@ impl Slot {
         }
     }
 }
+
+/// Entries whose memory a batch pass reads ahead (see `IdTable::touch`): enough misses to
+/// overlap, few enough that their lines stay in the cache.
+const TOUCH_AHEAD: usize = 256;
 
 /// Window length at which an in-order entry settles its position's window.
 const SETTLE_AT: usize = 4;

@@ -57,6 +57,15 @@ impl IdTable {
         (Self::order_key(key) >> self.shift) as usize
     }
 
+    /// Reads the first entry of the bucket of each order key, and returns a value that depends
+    /// on them all (pass it to `std::hint::black_box`). A loop of independent loads without
+    /// branches lets the processor wait for many cache misses at once; the probes that follow
+    /// then find their lines in the cache.
+    pub(crate) fn touch(&self, order_keys: impl Iterator<Item = u64>) -> u64 {
+        let mask = self.entries.len() - 1;
+        order_keys.fold(0, |acc, o| acc ^ self.entries[(o >> self.shift) as usize & mask].1)
+    }
+
     /// The value of `key`.
     pub(crate) fn get(&self, key: u64) -> Option<u64> {
         let mask = self.entries.len() - 1;
