@@ -20,6 +20,7 @@ macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
         pub struct $name(pub $int);
 
         impl fmt::Display for $name {
@@ -75,6 +76,7 @@ id!(
 /// Quantities are in the SKU's stock unit (pieces, litres, kilograms); `time` is seconds from
 /// an epoch the caller chooses, the same for every event of a ledger.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Event {
     /// Unique id: an event ingested twice with the same id and content changes nothing.
     pub id: EventId,
@@ -90,6 +92,7 @@ pub struct Event {
 
 /// What an [`Event`] records.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum EventKind {
     /// Goods received. Receipts first fill backorders. With `order`, the open quantity of that
@@ -170,6 +173,7 @@ pub enum EventKind {
 
 /// What happens to demand that on hand cannot cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ShortagePolicy {
     /// It waits as a backorder, filled by the next receipts.
     #[default]
@@ -180,6 +184,7 @@ pub enum ShortagePolicy {
 
 /// Ledger settings.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LedgerConfig {
     /// How far behind the latest event time an event may be and still correct history; older
     /// events are rejected with [`Rejection::TooLate`]. [`Duration::MAX`] accepts any delay (and
@@ -198,6 +203,7 @@ impl Default for LedgerConfig {
 
 /// An open replenishment order of a position.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OpenOrder {
     /// Order id.
     pub order: OrderId,
@@ -211,6 +217,7 @@ pub struct OpenOrder {
 
 /// The last sensor reading of a position.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Reading {
     /// Device time.
     pub time: Duration,
@@ -224,6 +231,7 @@ pub struct Reading {
 
 /// The state of one (SKU, location).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Position {
     /// Physically present, never negative.
     pub on_hand: f64,
@@ -277,6 +285,7 @@ impl Position {
 }
 
 /// Why an event was refused. Nothing of a refused event is applied.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Rejection {
@@ -325,6 +334,7 @@ pub enum Rejection {
 
 /// A refused event of a batch.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Rejected {
     /// Index of the event in the batch.
     pub index: usize,
@@ -337,6 +347,7 @@ pub struct Rejected {
 /// What [`Ledger::ingest`] did with a batch. `accepted + duplicates + rejected.len()` is the
 /// batch length.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct IngestReport {
     /// Events applied.
     pub accepted: usize,
@@ -351,6 +362,7 @@ pub struct IngestReport {
 
 /// An operation on one position: an event, or one leg of a transfer.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 enum Op {
     Receipt { quantity: f64, order: Option<OrderId> },
     Issue { quantity: f64, from_allocated: bool },
@@ -365,6 +377,7 @@ enum Op {
 
 /// An operation with its place in event-time order.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Step {
     time: Duration,
     sequence: u64,
@@ -380,6 +393,7 @@ impl Step {
 
 /// One position's settled state, window and current state.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Slot {
     sku: SkuId,
     location: LocationId,
@@ -392,8 +406,11 @@ struct Slot {
 }
 
 /// A copy of a ledger's whole state, to persist and restore: restoring it and ingesting the
-/// events that came after gives the same ledger as ingesting everything.
+/// events that came after gives the same ledger as ingesting everything. With the `serde`
+/// feature it serializes; quantities are `f64`, so use an exact format (with `serde_json`,
+/// enable its `float_roundtrip` feature).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Snapshot {
     ledger: Ledger,
 }
@@ -450,6 +467,7 @@ impl Hasher for IdHasher {
 /// # Ok::<(), milkrun_inventory::InventoryError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Ledger {
     config: LedgerConfig,
     skus: Vec<String>,

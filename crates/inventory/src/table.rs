@@ -21,6 +21,7 @@ const FIBONACCI_INVERSE: u64 = {
 
 /// A `u64 → u64` map whose values are never 0 (0 marks an empty entry).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct IdTable {
     entries: Vec<(u64, u64)>,
     len: usize,

@@ -309,6 +309,19 @@ proptest! {
     }
 
     #[test]
+    fn a_snapshot_persisted_as_json_restores_the_same_ledger(events in events(), cut in any::<prop::sample::Index>()) {
+        let cut = if events.is_empty() { 0 } else { cut.index(events.len()) };
+        let mut whole = ledger(Duration::hours(8), ShortagePolicy::Backorder, 2, 3);
+        whole.ingest(&events);
+        let mut first = ledger(Duration::hours(8), ShortagePolicy::Backorder, 2, 3);
+        first.ingest(&events[..cut]);
+        let json = serde_json::to_string(&first.snapshot()).unwrap();
+        let mut resumed = Ledger::restore(serde_json::from_str(&json).unwrap());
+        resumed.ingest(&events[cut..]);
+        prop_assert_eq!(resumed, whole);
+    }
+
+    #[test]
     fn stock_is_conserved(events in events(), lost in any::<bool>()) {
         let shortage = if lost { ShortagePolicy::LostSales } else { ShortagePolicy::Backorder };
         let mut l = ledger(Duration::MAX, shortage, 2, 3);
