@@ -19,6 +19,9 @@ pub enum Error {
     /// The inventory engine refused a computation.
     #[error("inventory: {0}")]
     Inventory(#[from] milkrun_inventory::InventoryError),
+    /// A cost, emission or cost-sharing computation was refused.
+    #[error("cost: {0}")]
+    Cost(#[from] milkrun_cost::CostError),
     /// A supplier's demand does not fit the network.
     #[error("demand of supplier {supplier}: {reason}")]
     InvalidDemand {

@@ -2,8 +2,8 @@
 //! recurring schedule) and manage remote inventory.
 //!
 //! This facade re-exports the validated domain model ([`model`]), the file formats
-//! ([`formats`]), the routing engine ([`routing`]) and the inventory engine ([`inventory`]),
-//! and composes them into planners. Today it holds the walking skeleton: a
+//! ([`formats`]), the routing engine ([`routing`]), the inventory engine ([`inventory`]) and
+//! cost and emissions ([`cost`]), and composes them into planners. Today it holds the walking skeleton: a
 //! [`WeeklyMilkRunPlanner`] that turns a weekly demand description into a week of loops with
 //! timetables, routing each day with [`ClarkeWrightSavings`], a **construction heuristic, not
 //! an optimiser**; the weekly planner moves onto the routing engine with the milk-run planner.
@@ -31,6 +31,7 @@ mod error;
 mod walking_skeleton;
 mod weekly;
 
+pub use milkrun_cost as cost;
 pub use milkrun_formats as formats;
 pub use milkrun_inventory as inventory;
 pub use milkrun_model as model;

@@ -1,0 +1,5 @@
+//! Integration tests of the cost and emissions crate.
+#![allow(clippy::unwrap_used)]
+mod baseline;
+mod emissions;
+mod sharing;
