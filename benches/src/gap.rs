@@ -6,7 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use milkrun_formats::{read_sol, read_solomon, read_to_string, read_vrplib, FormatError, Instance, VrplibOptions};
+use milkrun_formats::{
+    read_sol, read_solomon, read_to_string, read_vrplib, FormatError, HfvrpCost, Instance, VrplibOptions,
+};
 use milkrun_routing::{Solver, SolverConfig};
 
 /// Harness settings.
@@ -150,14 +152,16 @@ pub fn read_instance(path: &Path) -> Result<(Instance, f64), GapError> {
             .ok_or_else(|| GapError::NoBks(path.into()))?;
         return Ok((inst, bks));
     }
-    let inst = read_vrplib(&text, &VrplibOptions::default()).map_err(format_err(path))?;
     let sol_path = path.with_extension("sol");
-    let bks = read_to_string(&sol_path)
+    let cost_text = read_to_string(&sol_path)
         .ok()
         .and_then(|t| read_sol(&t).ok())
         .and_then(|s| s.cost)
-        .and_then(|c| c.trim().parse::<f64>().ok())
         .ok_or_else(|| GapError::NoBks(path.into()))?;
+    // HFVRP files come with two cost conventions; the .sol's Cost says which.
+    let options = VrplibOptions { hfvrp_cost: HfvrpCost::of_cost_text(&cost_text), ..VrplibOptions::default() };
+    let inst = read_vrplib(&text, &options).map_err(format_err(path))?;
+    let bks = cost_text.trim().parse::<f64>().map_err(|_| GapError::NoBks(path.into()))?;
     Ok((inst, bks))
 }
 

@@ -4,6 +4,7 @@
 //! cargo run --release -p milkrun-benches --bin gap -- cvrp ../shared/data/CVRP --per100 2
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/solomon --seconds 2
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/VRPTW/C1_10_1.vrp --seconds 60
+//! cargo run --release -p milkrun-benches --bin gap -- hfvrp ../shared/data/HFVRP --per100 2
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
 //! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if !matches!(kind.as_str(), "cvrp" | "vrptw") {
+    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp") {
         eprintln!("unknown problem class '{kind}'\n{USAGE}");
         return ExitCode::from(2);
     }

@@ -55,6 +55,12 @@ enum Move {
     Tails { ru: usize, pu: usize, rv: usize, pv: usize },
     /// Move client `u` into the empty route `rv`.
     ToEmpty { u: u32, rv: usize },
+    /// Exchange the whole visit sequences of routes `r1` and `r2`, of different vehicle types
+    /// (`r2` may be empty): the way to a cheaper or larger vehicle for a whole route.
+    SwapRoutes { r1: usize, r2: usize },
+    /// Serve the visits of `r1` then those of `r2` with route `into` (one of the two, or an
+    /// empty route of any type); the other routes become empty.
+    Merge { r1: usize, r2: usize, into: usize },
 }
 
 impl LocalSearch {
@@ -107,6 +113,10 @@ impl LocalSearch {
                 }
             }
             if data.swap_star() && self.swap_star_pass(data, tours, eval) {
+                improved = true;
+            }
+            // O(routes²): only once the client moves are exhausted.
+            if !improved && data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
                 improved = true;
             }
             if !improved {
@@ -358,6 +368,28 @@ impl LocalSearch {
                     - self.costs[ru]
                     - self.costs[rv]
             }
+            Move::SwapRoutes { r1, r2 } => {
+                let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+                let (vt1, vt2) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
+                let under = |route: &crate::route::Route, vt: &crate::data::VType| {
+                    if route.is_empty() {
+                        return 0;
+                    }
+                    let acc = Acc::start(vt).range(data, route, 1, route.nodes.len() - 2).end(data, vt);
+                    eval.cost(data, vt, &acc, true)
+                };
+                under(a, vt2) + under(b, vt1) - self.costs[r1] - self.costs[r2]
+            }
+            Move::Merge { r1, r2, into } => {
+                let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+                let vt = &data.vtypes[tours.routes[into].vt];
+                let acc = Acc::start(vt)
+                    .range(data, a, 1, a.nodes.len() - 2)
+                    .range(data, b, 1, b.nodes.len() - 2)
+                    .end(data, vt);
+                let before = self.costs[r1] + self.costs[r2] + if into != r1 && into != r2 { self.costs[into] } else { 0 };
+                eval.cost(data, vt, &acc, true) - before
+            }
             Move::ToEmpty { u, rv } => {
                 let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
                 let a = &tours.routes[ru];
@@ -543,6 +575,27 @@ impl LocalSearch {
                 tours.set_route(data, rv, &nv, stamp);
                 [Some(ru), Some(rv)]
             }
+            Move::SwapRoutes { r1, r2 } => {
+                let (a, b) = (&tours.routes[r1].nodes, &tours.routes[r2].nodes);
+                nu.extend_from_slice(&b[1..b.len() - 1]);
+                nv.extend_from_slice(&a[1..a.len() - 1]);
+                tours.set_route(data, r1, &nu, stamp);
+                tours.set_route(data, r2, &nv, stamp);
+                [Some(r1), Some(r2)]
+            }
+            Move::Merge { r1, r2, into } => {
+                let (a, b) = (&tours.routes[r1].nodes, &tours.routes[r2].nodes);
+                nu.extend_from_slice(&a[1..a.len() - 1]);
+                nu.extend_from_slice(&b[1..b.len() - 1]);
+                for r in [r1, r2] {
+                    if r != into {
+                        tours.set_route(data, r, &[], stamp);
+                        self.refresh(data, tours, eval, r);
+                    }
+                }
+                tours.set_route(data, into, &nu, stamp);
+                [Some(into), None]
+            }
             Move::ToEmpty { u, rv } => {
                 let ru = tours.route_of[u as usize] as usize;
                 let pu = tours.pos_of[u as usize] as usize;
@@ -717,6 +770,88 @@ impl LocalSearch {
         self.scratch_u = na;
         self.scratch_v = nb;
         applied
+    }
+
+    /// Gives each non-empty route the vehicle of another type when exchanging the two routes'
+    /// visits (the other possibly empty) pays; O(routes²) evaluations, each O(1) without time
+    /// windows. This is what lets a fleet-size-and-mix solution trade many small vehicles for
+    /// fewer large ones route by route.
+    fn swap_routes_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
+        let mut improved = false;
+        let mut used = std::mem::take(&mut self.used_routes);
+        used.clear();
+        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        for &r1 in &used {
+            if tours.routes[r1].is_empty() {
+                continue;
+            }
+            let vt1 = tours.routes[r1].vt;
+            let mut best: Option<(i64, usize)> = None;
+            let mut consider = |this: &mut Self, r2: usize| {
+                this.evaluated += 1;
+                let d = this.delta(data, tours, eval, Move::SwapRoutes { r1, r2 });
+                if d < 0 && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, r2));
+                }
+            };
+            for t in 0..data.vtypes.len() {
+                if t != vt1 {
+                    // Empty routes of one type are interchangeable: one stands for all.
+                    if let Some(r2) = tours.empty_route(data, t) {
+                        consider(self, r2);
+                    }
+                }
+            }
+            for &r2 in &used {
+                if tours.routes[r2].vt != vt1 && !tours.routes[r2].is_empty() {
+                    consider(self, r2);
+                }
+            }
+            if let Some((_, r2)) = best {
+                self.apply(data, tours, eval, Move::SwapRoutes { r1, r2 });
+                improved = true;
+            }
+        }
+        // Merging two routes into one vehicle (one of theirs, or an empty one of another
+        // type) when the pair fits the largest vehicle.
+        let mut largest = [0i64; crate::data::MAX_DIMS];
+        for v in &data.vtypes {
+            for (l, c) in largest.iter_mut().zip(&v.capacity) {
+                *l = (*l).max(*c);
+            }
+        }
+        for i in 0..used.len() {
+            for j in 0..used.len() {
+                let (r1, r2) = (used[i], used[j]);
+                if r1 == r2 || tours.routes[r1].is_empty() || tours.routes[r2].is_empty() {
+                    continue;
+                }
+                let load = tours.routes[r1].whole().load.merge(tours.routes[r2].whole().load);
+                if load.excess(&largest) > 0 {
+                    continue;
+                }
+                let mut best: Option<(i64, usize)> = None;
+                let mut targets = [r1, r2, usize::MAX, usize::MAX, usize::MAX, usize::MAX];
+                for (k, t) in (0..data.vtypes.len()).take(4).enumerate() {
+                    if let Some(r) = tours.empty_route(data, t) {
+                        targets[2 + k] = r;
+                    }
+                }
+                for &into in targets.iter().filter(|&&r| r != usize::MAX) {
+                    self.evaluated += 1;
+                    let d = self.delta(data, tours, eval, Move::Merge { r1, r2, into });
+                    if d < 0 && best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, into));
+                    }
+                }
+                if let Some((_, into)) = best {
+                    self.apply(data, tours, eval, Move::Merge { r1, r2, into });
+                    improved = true;
+                }
+            }
+        }
+        self.used_routes = used;
+        improved
     }
 
     /// Moves `u` into an empty route of some type if that pays.
