@@ -159,7 +159,7 @@ pub fn read_instance(path: &Path) -> Result<(Instance, f64), GapError> {
         .and_then(|s| s.cost)
         .ok_or_else(|| GapError::NoBks(path.into()))?;
     // HFVRP files come with two cost conventions; the .sol's Cost says which.
-    let options = VrplibOptions { hfvrp_cost: HfvrpCost::of_cost_text(&cost_text), ..VrplibOptions::default() };
+    let options = VrplibOptions { hfvrp_cost: HfvrpCost::of_cost_text(&cost_text) };
     let inst = read_vrplib(&text, &options).map_err(format_err(path))?;
     let bks = cost_text.trim().parse::<f64>().map_err(|_| GapError::NoBks(path.into()))?;
     Ok((inst, bks))

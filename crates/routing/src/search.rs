@@ -1,6 +1,8 @@
 //! Granular local search over the working solution: relocate (of one or two clients, the pair
 //! possibly reversed), swap (1-1, 2-1, 2-2), 2-opt within a route, 2-opt* between routes,
-//! moves into an empty route, and insertion/removal of optional clients. Each candidate is
+//! moves into an empty route, insertion/removal of optional clients, SWAP*, and, with several
+//! vehicle types, whole-route moves (exchange two routes' vehicles; merge two routes into one
+//! vehicle of any type). Each candidate is
 //! evaluated in O(1) from the routes' cached prefix and suffix segments (intra-route moves with
 //! time windows cost O(route length)); the first improving move is applied.
 //!
