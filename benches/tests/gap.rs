@@ -60,3 +60,16 @@ fn bks_comes_from_the_sol_file_or_bks_json() {
         assert_eq!(read_instance(&p).unwrap().1, 42444.8);
     }
 }
+
+#[test]
+fn hfvrp_reads_both_cost_conventions_and_solves() {
+    // X110-HD's .sol Cost has decimals; X181-HD's is an integer in scaled units.
+    let (Some(decimal), Some(integer)) = (data("HFVRP/X110-HD.vrp"), data("HFVRP/X181-HD.vrp")) else { return };
+    assert_eq!(read_instance(&decimal).unwrap().1, 15859.34);
+    assert_eq!(read_instance(&integer).unwrap().1, 2601826624.0);
+    for path in [decimal, integer] {
+        let line = run_one(&path, &GapOptions { iterations: Some(200), ..GapOptions::default() }).unwrap();
+        assert!(line.feasible, "{line:?}");
+        assert!(line.gap_pct() > -0.05 && line.gap_pct() < 15.0, "{line:?}");
+    }
+}
