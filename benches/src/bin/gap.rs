@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp") {
+    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp" | "vrpb") {
         eprintln!("unknown problem class '{kind}'\n{USAGE}");
         return ExitCode::from(2);
     }

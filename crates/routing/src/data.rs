@@ -61,6 +61,9 @@ pub(crate) struct Data {
     pub(crate) has_time: bool,
     /// Whether some client both delivers and picks up, or pickups and deliveries are mixed.
     pub(crate) mixed: bool,
+    /// Whether every route must serve its linehauls (pure deliveries) before its backhauls
+    /// (pure pickups), as in the VRPB; violations count as excess load.
+    pub(crate) vrpb: bool,
     /// Whether the distance matrix is symmetric (2-opt reversals keep their distance).
     pub(crate) symmetric: bool,
 }
@@ -77,12 +80,6 @@ impl Data {
             return Err(RoutingError::Unsupported {
                 item: format!("problem '{}'", problem.name()),
                 feature: "more than 3 capacity dimensions",
-            });
-        }
-        if problem.linehauls_before_backhauls() {
-            return Err(RoutingError::Unsupported {
-                item: format!("problem '{}'", problem.name()),
-                feature: "linehauls before backhauls",
             });
         }
         if problem.vehicle_types().iter().all(|v| v.count == 0) {
@@ -268,6 +265,7 @@ impl Data {
             neighbours: Vec::new(),
             has_time,
             mixed,
+            vrpb: problem.linehauls_before_backhauls(),
             symmetric,
         };
         data.neighbours = data.compute_neighbours(granularity);

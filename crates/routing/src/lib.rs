@@ -3,12 +3,12 @@
 //! ruin and recreate, penalties adapted to a feasibility target, record-to-record acceptance).
 //!
 //! It handles, from a validated [`milkrun_model::Problem`]: multi-dimensional capacities (up to
-//! 3), simultaneous delivery and pickup at a stop, one time window per stop, service times,
-//! release times, vehicle shifts, maximum route duration and distance, several vehicle types
-//! with counts, start and end sites (or open routes), fixed, per-distance and per-duration
-//! costs, and optional jobs with a penalty. Paired shipments, several windows per stop,
-//! backhaul ordering, skills and reloads (multi-trip) are rejected with
-//! [`RoutingError::Unsupported`] for now.
+//! 3), simultaneous delivery and pickup at a stop, linehauls before backhauls (VRPB), one time
+//! window per stop, service times, release times, vehicle shifts, maximum route duration and
+//! distance, several vehicle types with counts, start and end sites (or open routes), fixed,
+//! per-distance and per-duration costs (with whole-route moves that choose the fleet mix), and
+//! optional jobs with a penalty. Paired shipments, several windows per stop, skills and reloads
+//! (multi-trip) are rejected with [`RoutingError::Unsupported`] for now.
 //!
 //! The main loop is in `src/solver.rs`.
 //!

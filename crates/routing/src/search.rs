@@ -389,7 +389,8 @@ impl LocalSearch {
                     .range(data, a, 1, a.nodes.len() - 2)
                     .range(data, b, 1, b.nodes.len() - 2)
                     .end(data, vt);
-                let before = self.costs[r1] + self.costs[r2] + if into != r1 && into != r2 { self.costs[into] } else { 0 };
+                let before =
+                    self.costs[r1] + self.costs[r2] + if into != r1 && into != r2 { self.costs[into] } else { 0 };
                 eval.cost(data, vt, &acc, true) - before
             }
             Move::ToEmpty { u, rv } => {

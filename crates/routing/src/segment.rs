@@ -79,12 +79,18 @@ impl DurSeg {
 }
 
 /// Load summary: total delivered, total picked up and the largest load on board along the
-/// sequence (deliveries loaded at the start, pickups kept to the end).
+/// sequence (deliveries loaded at the start, pickups kept to the end); with linehauls before
+/// backhauls (VRPB), also whether a backhaul occurs and how much linehaul delivery comes after
+/// the first one (the precedence violation, counted as excess load).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct LoadSeg {
     pub(crate) delivery: Amounts,
     pub(crate) pickup: Amounts,
     pub(crate) load: Amounts,
+    /// A backhaul occurs (only set when the problem orders linehauls before backhauls).
+    pub(crate) backhaul: bool,
+    /// Linehaul delivery, summed over dimensions, after the first backhaul.
+    pub(crate) misplaced: i64,
 }
 
 impl LoadSeg {
@@ -96,7 +102,8 @@ impl LoadSeg {
         for k in 0..MAX_DIMS {
             load[k] = d[k].max(p[k]);
         }
-        Self { delivery: d, pickup: p, load }
+        let backhaul = data.vrpb && d.iter().all(|&x| x == 0) && p.iter().any(|&x| x > 0);
+        Self { delivery: d, pickup: p, load, backhaul, misplaced: 0 }
     }
 
     #[inline(always)]
@@ -107,12 +114,15 @@ impl LoadSeg {
             out.pickup[k] = self.pickup[k] + other.pickup[k];
             out.load[k] = (self.load[k] + other.delivery[k]).max(other.load[k] + self.pickup[k]);
         }
+        out.backhaul = self.backhaul || other.backhaul;
+        out.misplaced =
+            self.misplaced + if self.backhaul { other.delivery.iter().sum::<i64>() } else { other.misplaced };
         out
     }
 
     /// Load beyond `capacity`, summed over dimensions.
     #[inline(always)]
     pub(crate) fn excess(&self, capacity: &Amounts) -> i64 {
-        self.load.iter().zip(capacity).map(|(l, c)| (l - c).max(0)).sum()
+        self.load.iter().zip(capacity).map(|(l, c)| (l - c).max(0)).sum::<i64>() + self.misplaced
     }
 }

@@ -68,3 +68,18 @@ fn heterogeneous_fleet_is_feasible() {
     let Some(inst) = vrplib("HFVRP/X110-HD.vrp") else { return };
     solve_checked(&inst, 100);
 }
+
+#[test]
+fn backhauls_follow_linehauls_and_fleet_mixes_consolidate() {
+    // VRPB: a linehaul after a backhaul is counted as excess load, so the returned solution
+    // keeps every route's deliveries first (the checker verifies the order).
+    if let Some(inst) = vrplib("VRPB/X-n524-50-k125.vrp") {
+        let cost = solve_checked(&inst, 200);
+        assert!(cost < 154156 * 110 / 100, "cost {cost}");
+    }
+    // Fleet size and mix: merging routes into larger vehicles must reach within a few percent.
+    if let Some(inst) = vrplib("HFVRP/X167-FSMF.vrp") {
+        let cost = solve_checked(&inst, 300) as f64 / 1e8;
+        assert!(cost < 31473.44 * 1.15, "cost {cost}");
+    }
+}
