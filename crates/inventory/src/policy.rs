@@ -53,7 +53,7 @@
 //! # Ok::<(), milkrun_inventory::InventoryError>(())
 //! ```
 
-mod check;
+pub(crate) mod check;
 mod discrete;
 mod eoq;
 mod lot_sizing;

@@ -8,8 +8,10 @@
 
 use milkrun_model::Duration;
 
+use crate::analytics::days_of_cover;
 use crate::error::InventoryError;
 use crate::ledger::{LocationId, Position, SkuId, SupplierId};
+use crate::policy::check::non_negative;
 use crate::policy::{
     safety_stock, std_normal_loss, std_normal_sf, Normal, OrderRounding, ServiceTarget, SupplierCalendar,
 };
@@ -396,7 +398,7 @@ pub fn assess_into(
         }
     }
     if let Some(limit) = settings.max_cover {
-        let cover = periods_of_cover(p.on_hand, demand.forecast);
+        let cover = days_of_cover(p.on_hand.max(0.0), demand.forecast)?;
         if cover.is_none_or(|c| c > limit) {
             out.alerts.push(Alert::ExcessCover { cover, limit });
         }
@@ -437,26 +439,7 @@ fn demand_over(forecast: &[f64], periods: f64) -> f64 {
     head + tail + (periods - whole as f64) * at(whole)
 }
 
-/// Periods the stock lasts against the forecast (`None`: beyond the forecast).
-fn periods_of_cover(stock: f64, forecast: &[f64]) -> Option<f64> {
-    let mut left = stock.max(0.0);
-    for (k, &d) in forecast.iter().enumerate() {
-        if d > left {
-            return Some(k as f64 + left / d);
-        }
-        left -= d;
-    }
-    None
-}
-
 fn check(settings: &ItemSettings, demand: &DemandView<'_>, config: &ReplenishmentConfig) -> Result<(), InventoryError> {
-    let non_negative = |name: &str, x: f64| {
-        if x.is_finite() && x >= 0.0 {
-            Ok(())
-        } else {
-            Err(InventoryError::invalid(name, format!("must be finite and non-negative, got {x}")))
-        }
-    };
     non_negative("lead_time", settings.lead_time)?;
     non_negative("lead_time_sd", settings.lead_time_sd)?;
     non_negative("sigma", demand.sigma)?;

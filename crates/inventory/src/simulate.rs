@@ -17,6 +17,7 @@
 use crate::analytics::check_series;
 use crate::error::InventoryError;
 use crate::ledger::ShortagePolicy;
+use crate::policy::check::{finite, non_negative, positive};
 use crate::policy::OrderRounding;
 
 /// A replenishment rule to simulate.
@@ -322,32 +323,12 @@ fn order_quantity(rule: &Rule, t: usize, position: f64) -> f64 {
     }
 }
 
-fn finite(item: &str, x: f64) -> Result<(), InventoryError> {
-    if x.is_finite() {
-        Ok(())
-    } else {
-        Err(InventoryError::invalid(item, format!("must be finite, got {x}")))
-    }
-}
-
-fn non_negative(item: &str, x: f64) -> Result<(), InventoryError> {
-    finite(item, x)?;
-    if x < 0.0 {
-        return Err(InventoryError::invalid(item, format!("must be non-negative, got {x}")));
-    }
-    Ok(())
-}
-
 fn check_rule(rule: &Rule) -> Result<(), InventoryError> {
     match *rule {
-        Rule::BaseStock { level } => finite("level", level),
+        Rule::BaseStock { level } => finite("level", level).map(drop),
         Rule::ReorderPoint { reorder_point, quantity } => {
             finite("reorder_point", reorder_point)?;
-            non_negative("quantity", quantity)?;
-            if quantity == 0.0 {
-                return Err(InventoryError::invalid("quantity", "must be positive, got 0"));
-            }
-            Ok(())
+            positive("quantity", quantity).map(drop)
         }
         Rule::MinMax { min, max } => {
             finite("min", min)?;
@@ -500,7 +481,7 @@ fn check_model(model: &DemandModel) -> Result<(), InventoryError> {
         }
         DemandModel::Normal { mean, sd } => {
             non_negative("mean", *mean)?;
-            non_negative("sd", *sd)
+            non_negative("sd", *sd).map(drop)
         }
         DemandModel::Intermittent { probability, mean_size, cv_size } => {
             non_negative("mean_size", *mean_size)?;
