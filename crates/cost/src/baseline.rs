@@ -11,7 +11,7 @@ use milkrun_model::{Distance, Duration, Kilograms, Money};
 use crate::emissions::{route_emissions, CarrierRegistry, Co2e, Co2ePerTonneKm, ConsumptionModel, Emissions, Leg};
 use crate::emissions::{MetresPerSecond, TonneKm};
 use crate::error::CostError;
-use crate::tariff::{route_cost, RouteUsage, Tariff};
+use crate::tariff::{money, route_cost, RouteUsage, Tariff};
 
 /// What one supplier ships over the period compared (a week, say).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -338,13 +338,6 @@ pub fn compare(
 
 fn scale(e: Emissions, n: f64) -> Emissions {
     Emissions::new(e.ttw * n, e.wtt * n)
-}
-
-fn money(item: &str, amount: f64) -> Result<Money, CostError> {
-    if !amount.is_finite() || amount.abs() >= 9.0e18 {
-        return Err(CostError::invalid(item, format!("{amount} is not a representable sum of money")));
-    }
-    Ok(Money(amount.round() as i64))
 }
 
 fn rename(e: CostError, item: &str) -> CostError {

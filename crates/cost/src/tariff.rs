@@ -94,7 +94,7 @@ impl CostBreakdown {
 }
 
 /// Rounds an amount in minor units half away from zero, refusing what does not fit.
-fn money(item: &str, amount: f64) -> Result<Money, CostError> {
+pub(crate) fn money(item: &str, amount: f64) -> Result<Money, CostError> {
     if !amount.is_finite() || amount.abs() >= 9.0e18 {
         return Err(CostError::invalid(item, format!("amount {amount} is not a representable sum of money")));
     }
