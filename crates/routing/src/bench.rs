@@ -33,7 +33,7 @@ impl MoveBench {
         let mut order: Vec<u32> = data.clients().map(|c| c as u32).collect();
         rng.shuffle(&mut order);
         for u in order {
-            insert_one(&data, &mut tours, &eval, &mut costs, u, None);
+            insert_one(&data, &mut tours, &eval, &mut costs, u, false, None);
         }
         let mut ls = LocalSearch::new(&data);
         ls.run(&data, &mut tours, &eval, &mut rng);

@@ -4,6 +4,13 @@
 //! Reference: J. Christiaens, G. Vanden Berghe (2020), "Slack induction by string removals for
 //! vehicle routing problems" (SISR), Transportation Science 54(2). Insertion positions are
 //! limited to the client's granular neighbours, the local search that follows repairs the rest.
+//!
+//! Optional jobs left out of the solution would never come back through a ruin that only
+//! removes routed clients, and a greedy recreate that only inserts what pays for itself keeps
+//! them out for good. So, as in PyVRP's perturbation (which inserts absent neighbours and
+//! removes present ones), the ruin also picks up to as many absent optional neighbours of its
+//! seed as it removes strings and the recreate inserts them whatever their prize; the local
+//! search that follows drops them again if they do not pay.
 
 use crate::data::Data;
 use crate::rng::Rng;
@@ -14,6 +21,8 @@ use crate::search::best_insertion;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Perturb {
     removed: Vec<u32>,
+    /// Absent optional clients to insert regardless of their prize.
+    offered: Vec<u32>,
     ruined: Vec<usize>,
     costs: Vec<i64>,
     keys: Vec<(i64, u32)>,
@@ -28,21 +37,25 @@ impl Perturb {
 
     fn ruin(&mut self, data: &Data, tours: &mut Tours, rng: &mut Rng, avg_removed: f64) {
         self.removed.clear();
+        self.offered.clear();
         self.ruined.clear();
         let served: usize = tours.routes.iter().map(|r| r.len()).sum();
         let used = tours.routes.iter().filter(|r| !r.is_empty()).count();
-        if served == 0 {
+        let clients = data.n_clients();
+        if served == 0 && (data.n_depots..data.n).all(|c| data.required[c]) {
             return;
         }
-        let avg_len = served as f64 / used as f64;
+        let avg_len = if used == 0 { 1.0 } else { served as f64 / used as f64 };
         let ls_max = avg_len.min(10.0);
         let ks_max = (4.0 * avg_removed / (1.0 + ls_max) - 1.0).max(1.0);
         let strings = (1.0 + rng.unit() * ks_max).floor() as usize;
-        // A random served client as seed.
-        let clients = data.n_clients();
+        // A random served client as seed, or an absent optional one (offered for certain).
         let mut seed = (data.n_depots + rng.below(clients)) as u32;
-        while !tours.assigned(seed) {
+        while !tours.assigned(seed) && data.required[seed as usize] {
             seed = (data.n_depots + rng.below(clients)) as u32;
+        }
+        if !tours.assigned(seed) {
+            self.offered.push(seed);
         }
         let stamp = tours.tick();
         for &c in std::iter::once(&seed).chain(&data.neighbours[seed as usize]) {
@@ -50,7 +63,15 @@ impl Perturb {
                 break;
             }
             let r = tours.route_of[c as usize];
-            if r == NONE || self.ruined.contains(&(r as usize)) {
+            if r == NONE {
+                // (Not one this ruin has just removed or already offered.)
+                let absent = !data.required[c as usize] && !self.removed.contains(&c) && !self.offered.contains(&c);
+                if absent && self.offered.len() < strings && rng.unit() < 0.5 {
+                    self.offered.push(c);
+                }
+                continue;
+            }
+            if self.ruined.contains(&(r as usize)) {
                 continue;
             }
             let r = r as usize;
@@ -72,7 +93,7 @@ impl Perturb {
         let depot = data.vtypes[0].start;
         let kind = rng.below(11);
         self.keys.clear();
-        for &c in &self.removed {
+        for &c in self.removed.iter().chain(&self.offered) {
             let key = match kind {
                 0..=3 => rng.next_u64() as i64 >> 1,
                 4..=7 => -(data.delivery[c as usize].iter().sum::<i64>() + data.pickup[c as usize].iter().sum::<i64>()),
@@ -86,26 +107,28 @@ impl Perturb {
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
         let keys = std::mem::take(&mut self.keys);
         for &(_, u) in &keys {
-            insert_one(data, tours, eval, &mut self.costs, u, Some((rng, 0.01)));
+            let force = self.offered.contains(&u);
+            insert_one(data, tours, eval, &mut self.costs, u, force, Some((rng, 0.01)));
         }
         self.keys = keys;
     }
 }
 
-/// Inserts `u` at its cheapest position if it is required or its prize pays for it; keeps
-/// `costs` (per-route cost under `eval`) current. Returns whether it was inserted.
+/// Inserts `u` at its cheapest position if it is required, `force`d, or its prize pays for it;
+/// keeps `costs` (per-route cost under `eval`) current. Returns whether it was inserted.
 pub(crate) fn insert_one(
     data: &Data,
     tours: &mut Tours,
     eval: &Eval,
     costs: &mut [i64],
     u: u32,
+    force: bool,
     blink: Option<(&mut Rng, f64)>,
 ) -> bool {
     let Some((d, r, after)) = best_insertion(data, tours, eval, costs, u, blink) else {
         return false;
     };
-    if !data.required[u as usize] && d >= data.prize[u as usize] {
+    if !force && !data.required[u as usize] && d >= data.prize[u as usize] {
         return false;
     }
     let stamp = tours.tick();

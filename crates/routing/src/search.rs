@@ -121,6 +121,10 @@ impl LocalSearch {
             if !improved && data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
                 improved = true;
             }
+            // O(route length) each: only once the client moves are exhausted.
+            if !improved && (!data.symmetric || data.has_time || data.mixed) && self.reverse_pass(data, tours, eval) {
+                improved = true;
+            }
             if !improved {
                 break;
             }
@@ -193,7 +197,7 @@ impl LocalSearch {
                     push(Move::Exchange { ru, pu, n: 2, rv, pv, m: 2, rev: false });
                 }
             }
-            if !data.has_time && data.symmetric && pu < pv {
+            if !data.has_time && pu < pv {
                 push(Move::TwoOpt { r: ru, i: pu + 1, j: pv });
             }
         }
@@ -779,6 +783,26 @@ impl LocalSearch {
     /// visits (the other possibly empty) pays; O(routes²) evaluations, each O(1) without time
     /// windows. This is what lets a fleet-size-and-mix solution trade many small vehicles for
     /// fewer large ones route by route.
+    /// Reverses whole routes where that pays: on asymmetric matrices, with time windows or
+    /// with pickups and deliveries mixed on board, a route's direction matters and no client
+    /// move turns it around.
+    fn reverse_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
+        let mut improved = false;
+        for r in 0..tours.routes.len() {
+            let len = tours.routes[r].len();
+            if len < 2 {
+                continue;
+            }
+            self.evaluated += 1;
+            let m = Move::TwoOpt { r, i: 1, j: len };
+            if self.delta(data, tours, eval, m) < 0 {
+                self.apply(data, tours, eval, m);
+                improved = true;
+            }
+        }
+        improved
+    }
+
     fn swap_routes_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
         let mut improved = false;
         let mut used = std::mem::take(&mut self.used_routes);

@@ -243,7 +243,7 @@ impl Solver {
         let mut missing: Vec<u32> = data.clients().map(|c| c as u32).filter(|&c| !tours.assigned(c)).collect();
         rng.shuffle(&mut missing);
         for u in missing {
-            insert_one(data, &mut tours, &eval, &mut costs, u, None);
+            insert_one(data, &mut tours, &eval, &mut costs, u, false, None);
         }
         improve(data, &mut tours, &mut ls, &penalties, &mut rng);
         let mut current = tours.plain();

