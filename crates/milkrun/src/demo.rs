@@ -255,3 +255,51 @@ pub fn automotive_week() -> Result<Scenario, Error> {
     .validate()?;
     Ok(Scenario { network, demand, horizon })
 }
+
+/// The demo plant as input to the [`MilkRunPlanner`](crate::MilkRunPlanner): the same network
+/// as [`automotive_week`] (plant, 30 suppliers, fleet), with each part's consumption
+/// ([`CARS_PER_DAY`] cars a day, Monday to Friday, 06:00-22:00), half a day of safety stock,
+/// storage for two days plus a rack's worth of containers, a holding cost of 0.5 % of a day's
+/// parts value per container and day, and two loop waves matching the plant's dock windows
+/// (05:00-13:30 and 14:00-22:00).
+///
+/// # Errors
+/// [`Error::Model`] if the embedded data did not validate (a bug; tests guard against it).
+pub fn automotive_inbound() -> Result<(Problem, crate::planner::Inbound), Error> {
+    use crate::planner::{Cycle, Inbound, InboundSupplier, PartFlow};
+    let scenario = automotive_week()?;
+    let network = scenario.network;
+    let mut suppliers = Vec::with_capacity(SUPPLIERS.len());
+    for (k, s) in SUPPLIERS.iter().enumerate() {
+        let c = &CONTAINERS[s.container];
+        let per_day = (CARS_PER_DAY * s.per_car) as f64;
+        let containers_per_day = per_day / s.per_container as f64;
+        // Parts are worth about 4 EUR per kg; holding 0.5 % of a container's value per day
+        // (capital, space, handling), in cents, at least 5 cents.
+        let value_cents = s.unit_kg * s.per_container as f64 * 400.0;
+        let holding = (value_cents * 0.005).round().max(5.0) as i64;
+        suppliers.push(InboundSupplier {
+            site: SiteId::from_index(k + 1),
+            parts: vec![PartFlow {
+                part: milkrun_model::PartId::from_index(k),
+                per_day,
+                safety_days: 0.5,
+                max_containers: (2.0 * containers_per_day).ceil() as u32 + c.per_place as u32,
+                holding_per_day: Money(holding),
+                per_place: c.per_place as u32,
+            }],
+            loading: Duration::minutes(15),
+            loading_per_place: Duration::minutes(2),
+        });
+    }
+    let inbound = Inbound {
+        plant: SiteId(0),
+        suppliers,
+        cycle: Cycle {
+            production_days: WeekdaySet::WORKDAYS,
+            production_hours: window((6, 0), (22, 0)),
+            waves: vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))],
+        },
+    };
+    Ok((network, inbound))
+}

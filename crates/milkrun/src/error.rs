@@ -22,6 +22,14 @@ pub enum Error {
     /// A cost, emission or cost-sharing computation was refused.
     #[error("cost: {0}")]
     Cost(#[from] milkrun_cost::CostError),
+    /// Planner input that does not fit the network or is out of range.
+    #[error("{item}: {reason}")]
+    InvalidInput {
+        /// The item: a supplier, part, vehicle type, wave... by name.
+        item: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A supplier's demand does not fit the network.
     #[error("demand of supplier {supplier}: {reason}")]
     InvalidDemand {

@@ -28,6 +28,7 @@
 
 pub mod demo;
 mod error;
+pub mod planner;
 mod walking_skeleton;
 mod weekly;
 
@@ -38,6 +39,7 @@ pub use milkrun_model as model;
 pub use milkrun_routing as routing;
 
 pub use crate::error::Error;
+pub use crate::planner::{MilkRunPlan, MilkRunPlanner, MilkRunPlannerBuilder};
 pub use crate::walking_skeleton::{
     Breach, ClarkeWrightSavings, Construction, RouteSchedule, Unassigned, UnassignedReason,
 };

@@ -1,0 +1,1256 @@
+//! The milk-run planner: recurring inbound loops that keep a plant supplied at the lowest
+//! transport plus holding cost.
+//!
+//! # Method (a first version, named for what it is)
+//! 1. **Frequencies** (frequency-based milk-run design): for each supplier, every frequency of
+//!    the menu its calendar, the waves and the plant's storage allow is priced as pickups a week
+//!    times an estimated cost per pickup (its detour into a loop, its loading time and its
+//!    share of a truck) plus the holding cost of the stock curve it produces; the cheapest
+//!    is the EOQ-style starting frequency.
+//! 2. **Days and waves**: a supplier's visiting days are spread evenly over its open
+//!    production days, with the offset that levels the daily volume; each visit goes in the
+//!    least loaded wave its pickup windows allow.
+//! 3. **Quantities**: each pickup collects, per part, what the plant consumed since the
+//!    previous pickup, in whole containers ([`stock`]); empties of returnable containers go back
+//!    at the next pickup.
+//! 4. **Loops**: every (day, wave) is a vehicle-routing problem with time windows, mixed fleet
+//!    and simultaneous pickup (full containers) and delivery (empties), solved by the routing
+//!    engine with a fixed seed and iteration limit. Identical days give identical problems and
+//!    are solved once: the same suppliers, order and timetable every such day.
+//! 5. **Direct or milk run**: a supplier whose loops' saving from dropping it exceeds its direct
+//!    cost (own round trip, or a carrier's rate card) ships directly.
+//! 6. **Improvement**: neighbouring frequencies of each supplier are tried and kept when the
+//!    re-planned total (transport + holding) is lower; the plan where every supplier is
+//!    collected daily is planned too, and the cheaper of the two is returned.
+//!
+//! A truck can run one loop per wave, so a day's fleet is the most loops of a type in one
+//! wave, and a vehicle's fixed cost is paid once per day it is used.
+
+mod check;
+mod stock;
+mod types;
+
+use std::collections::HashMap;
+
+use milkrun_cost::baseline::{direct_baseline, DirectMode, DirectSupplier, RateCard};
+use milkrun_cost::emissions::{route_emissions, CarrierRegistry, ConsumptionModel, Leg, MetresPerSecond, VehicleClass};
+use milkrun_cost::sharing::{proportional_to_stand_alone, shapley, Coalition, Game};
+use milkrun_cost::tariff::Tariff;
+use milkrun_model::{
+    Duration, Job, Kilograms, Load, Money, Problem, ProblemData, SiteId, Stop, TimeWindow, Visit, Weekday,
+};
+use milkrun_routing::{Solver, SolverConfig};
+
+pub use self::check::{check_plan, PlanReport, PlanViolation};
+use self::stock::Consumption;
+pub use self::types::{
+    Cycle, CycleTime, Frequency, Inbound, InboundSupplier, Kpis, Loop, LoopStop, MilkRunPlan, PartFlow, PartPickup,
+    Pickup, PlanIssue, Service, StockCurve, StockPoint, SupplierKpi, DAY,
+};
+use crate::error::Error;
+
+/// What the planner is doing, for progress reports.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PlanningStep {
+    /// Starting frequencies chosen.
+    Frequencies {
+        /// Suppliers in the milk run.
+        milk_run: usize,
+    },
+    /// A candidate plan was routed and priced.
+    Candidate {
+        /// What was tried.
+        what: String,
+        /// Its total cost per week.
+        total: Money,
+        /// Whether it is the best so far.
+        kept: bool,
+    },
+}
+
+/// Plans recurring inbound milk runs. Configure with [`MilkRunPlanner::builder`].
+#[derive(Debug, Clone)]
+pub struct MilkRunPlanner {
+    menu: Vec<Frequency>,
+    seed: u64,
+    iterations: u64,
+    improve_rounds: usize,
+    rate_card: Option<RateCard>,
+    carriers: CarrierRegistry,
+}
+
+/// Builder of [`MilkRunPlanner`].
+#[derive(Debug, Clone)]
+pub struct MilkRunPlannerBuilder {
+    planner: MilkRunPlanner,
+}
+
+impl Default for MilkRunPlanner {
+    fn default() -> Self {
+        Self {
+            menu: Vec::new(),
+            seed: 1,
+            iterations: 400,
+            improve_rounds: 1,
+            rate_card: None,
+            carriers: CarrierRegistry::uk_defaults(),
+        }
+    }
+}
+
+impl MilkRunPlannerBuilder {
+    /// The frequencies a supplier may be given (default: 1, 2 and 3 days a week, and every
+    /// production day with 1 up to one loop per wave).
+    #[must_use]
+    pub fn frequencies(mut self, menu: Vec<Frequency>) -> Self {
+        self.planner.menu = menu;
+        self
+    }
+    /// Seed of the routing engine (default 1): same seed, same plan.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.planner.seed = seed;
+        self
+    }
+    /// Iterations of the routing engine per (day, wave) problem (default 400).
+    #[must_use]
+    pub fn iterations(mut self, iterations: u64) -> Self {
+        self.planner.iterations = iterations.max(1);
+        self
+    }
+    /// Rounds of the frequency improvement (default 1; 0 keeps the starting frequencies).
+    #[must_use]
+    pub fn improvement_rounds(mut self, rounds: usize) -> Self {
+        self.planner.improve_rounds = rounds;
+        self
+    }
+    /// Direct shipping goes through this carrier's rate card (default: an own truck of the
+    /// smallest vehicle type that carries the pickup, on a round trip).
+    #[must_use]
+    pub fn direct_rate_card(mut self, card: RateCard) -> Self {
+        self.planner.rate_card = Some(card);
+        self
+    }
+    /// Emission factors (default [`CarrierRegistry::uk_defaults`]).
+    #[must_use]
+    pub fn carriers(mut self, carriers: CarrierRegistry) -> Self {
+        self.planner.carriers = carriers;
+        self
+    }
+    /// The planner.
+    #[must_use]
+    pub fn build(self) -> MilkRunPlanner {
+        self.planner
+    }
+}
+
+/// Per part of a supplier, what the plan needs to know, derived from the network.
+#[derive(Debug, Clone)]
+struct PartInfo {
+    flow: PartFlow,
+    consumption: Consumption,
+    gross_kg: f64,
+    tare_kg: f64,
+    returnable: bool,
+    safety: f64,
+}
+
+/// Per supplier, derived once.
+#[derive(Debug, Clone)]
+struct SupplierInfo {
+    site: SiteId,
+    parts: Vec<PartInfo>,
+    /// Open production days (cycle day indices).
+    days: Vec<u32>,
+    /// Per wave: the pickup window (supplier window overlapping the wave most, clipped).
+    windows: Vec<Option<TimeWindow>>,
+    /// Frequencies the calendar, waves and storage allow, cheapest estimate first.
+    options: Vec<(Frequency, f64)>,
+}
+
+/// The fixed context of one planning call.
+struct Ctx<'a> {
+    network: &'a Problem,
+    inbound: &'a Inbound,
+    suppliers: Vec<SupplierInfo>,
+    /// Per vehicle type: its data with the plant check done.
+    waves: Vec<TimeWindow>,
+}
+
+/// A decided schedule: per supplier, its service and its (day, wave) slots.
+#[derive(Debug, Clone, PartialEq)]
+struct Schedule {
+    services: Vec<Service>,
+    slots: Vec<Vec<(u32, usize)>>,
+}
+
+/// A routing effort: iterations per problem, and the loops already solved with it.
+struct Effort {
+    iterations: u64,
+    cache: LoopCache,
+}
+
+/// Loops solved per (day, wave) job set, shared across candidates.
+type LoopCache = HashMap<Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>, Result<Vec<RoutedLoop>, String>>;
+
+/// A loop as solved, with pickups as positions in its job list.
+#[derive(Debug, Clone)]
+struct RoutedLoop {
+    vehicle_type: usize,
+    departure: Duration,
+    /// (job position, arrival, start, departure, load after).
+    stops: Vec<(usize, Duration, Duration, Duration, Vec<i64>)>,
+    arrival: Duration,
+    distance: i64,
+    variable_cost: i64,
+    fill: f64,
+    /// Unserved job positions and the engine's reason.
+    unrouted: Vec<(usize, String)>,
+}
+
+impl MilkRunPlanner {
+    /// A builder with the defaults.
+    #[must_use]
+    pub fn builder() -> MilkRunPlannerBuilder {
+        MilkRunPlannerBuilder { planner: Self::default() }
+    }
+
+    /// Plans the cycle. See [`MilkRunPlanner::plan_with_progress`].
+    ///
+    /// # Errors
+    /// As [`MilkRunPlanner::plan_with_progress`].
+    pub fn plan(&self, network: &Problem, inbound: &Inbound) -> Result<MilkRunPlan, Error> {
+        self.plan_with_progress(network, inbound, |_| {})
+    }
+
+    /// Plans the cycle, reporting each step to `progress`.
+    ///
+    /// # Arguments
+    /// * `network`: sites (plant and suppliers with windows and calendars), parts and their
+    ///   containers, the fleet (vehicle types starting and ending at the plant, capacity in
+    ///   `[kg, pallet places]`) and the travel matrix; its jobs are ignored.
+    /// * `inbound`: suppliers, parts' consumption and limits, the cycle and its waves.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming the supplier, part or vehicle type for input that does
+    /// not fit the network (unknown site or part, a part of another supplier, non-finite or
+    /// negative consumption, a vehicle not based at the plant, load dimensions other than kg
+    /// and pallet places, no frequency the supplier can be given); [`Error::Routing`] and
+    /// [`Error::Cost`] when the engines refuse a problem they were given.
+    pub fn plan_with_progress(
+        &self,
+        network: &Problem,
+        inbound: &Inbound,
+        mut progress: impl FnMut(&PlanningStep),
+    ) -> Result<MilkRunPlan, Error> {
+        let ctx = self.context(network, inbound)?;
+        // Candidates are compared with a quick routing effort, the finalists with the full one.
+        let quick = Effort { iterations: (self.iterations / 4).max(50), cache: LoopCache::new() };
+        let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
+        let mut quick = quick;
+        let start = self.starting_schedule(&ctx);
+        progress(&PlanningStep::Frequencies {
+            milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
+        });
+        let mut best = self.evaluate(&ctx, &start, &mut quick, false)?.kpis.total;
+        progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: best, kept: true });
+        let mut best_schedule = start;
+
+        // Direct or milk run, then neighbouring frequencies, supplier by supplier.
+        for _ in 0..self.improve_rounds {
+            let mut improved = false;
+            for s in 0..ctx.suppliers.len() {
+                for candidate in self.neighbours(&ctx, &best_schedule, s) {
+                    let total = self.evaluate(&ctx, &candidate, &mut quick, false)?.kpis.total;
+                    let kept = total < best;
+                    progress(&PlanningStep::Candidate {
+                        what: format!(
+                            "supplier '{}' {:?}",
+                            ctx.network.sites()[ctx.suppliers[s].site.index()].name,
+                            candidate.services[s]
+                        ),
+                        total,
+                        kept,
+                    });
+                    if kept {
+                        best = total;
+                        best_schedule = candidate;
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        // Finalists at full effort: the improved plan, and the simple policy of collecting
+        // every supplier on every open production day (the plan is never worse than it).
+        let mut chosen = self.evaluate(&ctx, &best_schedule, &mut full, false)?.kpis.total;
+        progress(&PlanningStep::Candidate { what: "improved plan, full effort".into(), total: chosen, kept: true });
+        if let Some(daily) = self.daily_schedule(&ctx) {
+            if daily != best_schedule {
+                let total = self.evaluate(&ctx, &daily, &mut full, false)?.kpis.total;
+                let kept = total < chosen;
+                progress(&PlanningStep::Candidate { what: "every supplier daily".into(), total, kept });
+                if kept {
+                    best_schedule = daily;
+                    chosen = total;
+                }
+            }
+        }
+        let _ = chosen;
+        self.evaluate(&ctx, &best_schedule, &mut full, true)
+    }
+
+    /// Validates the input and derives per-supplier data.
+    fn context<'a>(&self, network: &'a Problem, inbound: &'a Inbound) -> Result<Ctx<'a>, Error> {
+        let invalid = |item: String, reason: &str| Error::InvalidInput { item, reason: reason.into() };
+        if network.dimensions().len() != 2 {
+            return Err(invalid(
+                format!("network '{}'", network.name()),
+                "the planner needs exactly two load dimensions: kg and pallet places",
+            ));
+        }
+        let plant = inbound.plant;
+        if plant.index() >= network.sites().len() {
+            return Err(invalid(format!("plant {plant}"), "not a site of the network"));
+        }
+        for v in network.vehicle_types() {
+            if v.start != plant || v.end != Some(plant) {
+                return Err(invalid(format!("vehicle type '{}'", v.name), "must start and end at the plant"));
+            }
+        }
+        let cycle = &inbound.cycle;
+        let hours = cycle.production_hours;
+        if hours.open.get() < 0 || hours.close.get() > DAY || hours.open >= hours.close {
+            return Err(invalid("cycle production hours".into(), "must be a non-empty part of one day"));
+        }
+        if cycle.waves.is_empty() {
+            return Err(invalid("cycle waves".into(), "at least one wave is needed"));
+        }
+        let mut waves = cycle.waves.clone();
+        waves.sort_by_key(|w| w.open);
+        for (k, w) in waves.iter().enumerate() {
+            if w.open >= w.close || w.open.get() < 0 || w.close.get() > DAY {
+                return Err(invalid(format!("wave {k}"), "must be a non-empty part of one day"));
+            }
+            if k > 0 && waves[k - 1].close > w.open {
+                return Err(invalid(format!("wave {k}"), "waves overlap"));
+            }
+        }
+        if waves != cycle.waves {
+            return Err(invalid("cycle waves".into(), "must be given in time order"));
+        }
+        let production: [bool; 7] =
+            std::array::from_fn(|d| cycle.production_days.contains(Weekday::Mon.plus(d as u32)));
+        let mut suppliers = Vec::with_capacity(inbound.suppliers.len());
+        let mut seen_sites = vec![false; network.sites().len()];
+        let mut seen_parts = vec![false; network.parts().len()];
+        for s in &inbound.suppliers {
+            let Some(site) = network.sites().get(s.site.index()) else {
+                return Err(invalid(format!("supplier {}", s.site), "not a site of the network"));
+            };
+            let name = format!("supplier '{}'", site.name);
+            if s.site == plant {
+                return Err(invalid(name, "is the plant"));
+            }
+            if std::mem::replace(&mut seen_sites[s.site.index()], true) {
+                return Err(invalid(name, "listed twice"));
+            }
+            if s.parts.is_empty() {
+                return Err(invalid(name, "ships no part"));
+            }
+            if s.loading.get() < 0 || s.loading_per_place.get() < 0 {
+                return Err(invalid(name, "negative loading time"));
+            }
+            let mut parts = Vec::with_capacity(s.parts.len());
+            for f in &s.parts {
+                let Some(part) = network.parts().get(f.part.index()) else {
+                    return Err(invalid(format!("{name} part {}", f.part), "not a part of the network"));
+                };
+                let pname = format!("{name} part '{}'", part.name);
+                if std::mem::replace(&mut seen_parts[f.part.index()], true) {
+                    return Err(invalid(pname, "listed twice"));
+                }
+                if part.supplier.is_some_and(|p| p != s.site) {
+                    return Err(invalid(pname, "the network says another supplier ships it"));
+                }
+                let Some(container) = part.container.and_then(|c| network.containers().get(c.index())) else {
+                    return Err(invalid(pname, "has no container"));
+                };
+                if container.parts_per_container == 0 {
+                    return Err(invalid(pname, "its container holds no part"));
+                }
+                if !(f.per_day.is_finite() && f.per_day >= 0.0) {
+                    return Err(invalid(pname, "consumption per day must be finite and not negative"));
+                }
+                if !(f.safety_days.is_finite() && f.safety_days >= 0.0) {
+                    return Err(invalid(pname, "safety days must be finite and not negative"));
+                }
+                if f.per_place == 0 {
+                    return Err(invalid(pname, "per_place must be at least 1"));
+                }
+                if f.holding_per_day.get() < 0 {
+                    return Err(invalid(pname, "negative holding cost"));
+                }
+                let per = f64::from(container.parts_per_container);
+                let consumption = Consumption {
+                    per_day: f.per_day / per,
+                    days: production,
+                    open: hours.open.get(),
+                    close: hours.close.get(),
+                };
+                let safety = f.safety_days * consumption.per_day;
+                if safety > f64::from(f.max_containers) {
+                    return Err(invalid(pname, "its safety stock exceeds its storage limit"));
+                }
+                parts.push(PartInfo {
+                    flow: f.clone(),
+                    consumption,
+                    gross_kg: container.tare.0 + per * part.unit_weight.0,
+                    tare_kg: container.tare.0,
+                    returnable: container.returnable,
+                    safety,
+                });
+            }
+            // The recurring week: weekdays the supplier and the plant open. Holidays are
+            // exceptions to the recurring plan (re-plan that week), not part of it.
+            let days: Vec<u32> = (0..7u32)
+                .filter(|&d| production[d as usize])
+                .filter(|&d| site.calendar.open_days.contains(Weekday::Mon.plus(d)))
+                .filter(|&d| network.sites()[plant.index()].calendar.open_days.contains(Weekday::Mon.plus(d)))
+                .collect();
+            // A wave can serve the supplier if one of its windows lets a truck leave the plant
+            // in the wave, load, and be back before the wave closes (the supplier alone).
+            let travel = network.travel();
+            let out = travel.duration(plant.index(), s.site.index()).get();
+            let back = travel.duration(s.site.index(), plant.index()).get();
+            let windows: Vec<Option<TimeWindow>> = waves
+                .iter()
+                .map(|w| {
+                    let site_windows =
+                        if site.windows.is_empty() { vec![TimeWindow::ALWAYS] } else { site.windows.clone() };
+                    site_windows
+                        .iter()
+                        .filter_map(|sw| {
+                            let open = sw.open.max(Duration(w.open.get() + out));
+                            let close = sw.close.min(Duration(w.close.get() - back - s.loading.get()));
+                            (open <= close).then(|| TimeWindow::new(open, close))
+                        })
+                        .max_by_key(|x| (x.close.get() - x.open.get(), -x.open.get()))
+                })
+                .collect();
+            suppliers.push(SupplierInfo { site: s.site, parts, days, windows, options: Vec::new() });
+        }
+        let mut ctx = Ctx { network, inbound, suppliers, waves };
+        let menu = self.menu_for(&ctx);
+        for s in 0..ctx.suppliers.len() {
+            let options = self.price_options(&ctx, s, &menu);
+            if options.is_empty() {
+                return Err(invalid(
+                    format!("supplier '{}'", network.sites()[ctx.suppliers[s].site.index()].name),
+                    "no frequency of the menu fits its open days, its windows and the plant's storage limits",
+                ));
+            }
+            ctx.suppliers[s].options = options;
+        }
+        Ok(ctx)
+    }
+
+    fn menu_for(&self, ctx: &Ctx<'_>) -> Vec<Frequency> {
+        if !self.menu.is_empty() {
+            return self.menu.clone();
+        }
+        let days = ctx.inbound.cycle.production_days.len();
+        let mut menu: Vec<Frequency> = (1..=3.min(days)).map(|d| Frequency::new(d, 1)).collect();
+        for loops in 1..=ctx.waves.len() as u32 {
+            menu.push(Frequency::new(days, loops));
+        }
+        menu.sort_unstable();
+        menu.dedup();
+        menu
+    }
+
+    /// The frequencies supplier `s` can be given, with their estimated weekly cost, cheapest
+    /// first.
+    fn price_options(&self, ctx: &Ctx<'_>, s: usize, menu: &[Frequency]) -> Vec<(Frequency, f64)> {
+        let info = &ctx.suppliers[s];
+        let waves_open = info.windows.iter().filter(|w| w.is_some()).count() as u32;
+        let mut out = Vec::new();
+        for &f in menu {
+            if f.days == 0 || f.loops == 0 || f.days as usize > info.days.len() || f.loops > waves_open {
+                continue;
+            }
+            let slots = nominal_slots(info, f);
+            let times: Vec<CycleTime> = slots.iter().map(|&(d, w)| nominal_time(info, d, w)).collect();
+            let mut holding = 0.0;
+            let mut fits = true;
+            let mut kg = 0.0;
+            for p in &info.parts {
+                let q = stock::quantities(&p.consumption, &times);
+                let arrivals: Vec<(CycleTime, u32)> = times.iter().copied().zip(q.iter().copied()).collect();
+                let curve =
+                    stock::curve(p.flow.part, &p.consumption, &arrivals, p.safety, f64::from(p.flow.max_containers));
+                if curve.peak > f64::from(p.flow.max_containers) + 1e-9 {
+                    fits = false;
+                }
+                holding += curve.average * 7.0 * p.flow.holding_per_day.get() as f64;
+                kg += q.iter().map(|&x| f64::from(x)).sum::<f64>() * p.gross_kg;
+            }
+            if !fits {
+                continue;
+            }
+            let per_pickup = pickup_cost_estimate(ctx, s, kg / f64::from(f.per_week().max(1)));
+            out.push((f, f64::from(f.per_week()) * per_pickup + holding));
+        }
+        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
+    fn starting_schedule(&self, ctx: &Ctx<'_>) -> Schedule {
+        let services = ctx.suppliers.iter().map(|s| Service::MilkRun(s.options[0].0)).collect();
+        assign_slots(ctx, services)
+    }
+
+    /// Every supplier collected on each of its open production days, once a day, when the
+    /// storage limits allow it.
+    fn daily_schedule(&self, ctx: &Ctx<'_>) -> Option<Schedule> {
+        let services = ctx
+            .suppliers
+            .iter()
+            .map(|s| {
+                let f = Frequency::new(s.days.len() as u32, 1);
+                s.options.iter().any(|o| o.0 == f).then_some(Service::MilkRun(f))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(assign_slots(ctx, services))
+    }
+
+    /// Schedules differing from `base` in supplier `s` only: direct instead of milk run (or
+    /// back), and the next lower and higher frequencies it can be given.
+    fn neighbours(&self, ctx: &Ctx<'_>, base: &Schedule, s: usize) -> Vec<Schedule> {
+        let current = base.services[s];
+        let f = current.frequency();
+        let mut options: Vec<Frequency> = ctx.suppliers[s].options.iter().map(|o| o.0).collect();
+        options.sort_unstable_by_key(|o| (o.per_week(), o.days));
+        let at = options.iter().position(|&o| o == f);
+        let mut services = Vec::new();
+        services.push(match current {
+            Service::MilkRun(f) => Service::Direct(f),
+            Service::Direct(f) => Service::MilkRun(f),
+        });
+        if let Some(k) = at {
+            let wrap = |g: Frequency| {
+                if matches!(current, Service::Direct(_)) {
+                    Service::Direct(g)
+                } else {
+                    Service::MilkRun(g)
+                }
+            };
+            if k > 0 {
+                services.push(wrap(options[k - 1]));
+            }
+            if k + 1 < options.len() {
+                services.push(wrap(options[k + 1]));
+            }
+        }
+        services
+            .into_iter()
+            .map(|svc| {
+                let mut next = base.clone();
+                next.services[s] = svc;
+                let mut load = slot_loads(ctx, &next);
+                for &(d, w) in &next.slots[s] {
+                    load[d as usize * ctx.waves.len() + w] -= per_pickup_kg(ctx, s, current.frequency());
+                }
+                next.slots[s] = place(ctx, &load, s, svc.frequency());
+                next
+            })
+            .collect()
+    }
+
+    /// Routes and prices a schedule.
+    fn evaluate(
+        &self,
+        ctx: &Ctx<'_>,
+        schedule: &Schedule,
+        effort: &mut Effort,
+        detail: bool,
+    ) -> Result<MilkRunPlan, Error> {
+        let network = ctx.network;
+        let plant = ctx.inbound.plant.index();
+        // Pickups with their quantities.
+        let mut pickups: Vec<Pickup> = Vec::new();
+        let mut part_quantities: Vec<Vec<Vec<u32>>> = Vec::new();
+        for (s, info) in ctx.suppliers.iter().enumerate() {
+            let slots = &schedule.slots[s];
+            let times: Vec<CycleTime> = slots.iter().map(|&(d, w)| nominal_time(info, d, w)).collect();
+            let q: Vec<Vec<u32>> = info.parts.iter().map(|p| stock::quantities(&p.consumption, &times)).collect();
+            for (k, &(day, wave)) in slots.iter().enumerate() {
+                pickups.push(make_pickup(ctx, s, day, wave, info.parts.iter().zip(&q).map(|(p, q)| (p, q[k]))));
+            }
+            part_quantities.push(q);
+        }
+        let mut by_slot: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+        for (k, p) in pickups.iter().enumerate() {
+            if matches!(schedule.services[p.supplier], Service::MilkRun(_)) {
+                by_slot.entry((p.day, p.wave)).or_default().push(k);
+            }
+        }
+        let mut slots: Vec<(u32, usize)> = by_slot.keys().copied().collect();
+        slots.sort_unstable();
+        let mut loops = Vec::new();
+        let mut issues = Vec::new();
+        let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
+        let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
+        for slot in slots {
+            let members = &by_slot[&slot];
+            let key: Vec<_> = members
+                .iter()
+                .map(|&k| {
+                    let p = &pickups[k];
+                    (
+                        p.supplier,
+                        p.load.clone(),
+                        p.empties.clone(),
+                        p.service.get(),
+                        p.window.open.get(),
+                        p.window.close.get(),
+                    )
+                })
+                .collect();
+            if !effort.cache.contains_key(&key) {
+                let solved = self.route(ctx, slot.1, members.iter().map(|&k| &pickups[k]).collect(), effort.iterations);
+                effort.cache.insert(key.clone(), solved);
+            }
+            let routed = match &effort.cache[&key] {
+                Ok(r) => r,
+                Err(e) => {
+                    return Err(Error::InvalidInput {
+                        item: format!("day {} wave {}", slot.0, slot.1),
+                        reason: e.clone(),
+                    })
+                }
+            };
+            let mut per_type = vec![0u32; network.vehicle_types().len()];
+            for r in routed {
+                for &(pos, ref reason) in &r.unrouted {
+                    issues.push(PlanIssue::Unrouted { pickup: members[pos], reason: reason.clone() });
+                }
+                if r.stops.is_empty() {
+                    continue;
+                }
+                per_type[r.vehicle_type] += 1;
+                let stops: Vec<LoopStop> = r
+                    .stops
+                    .iter()
+                    .map(|&(pos, arrival, start, departure, ref load)| LoopStop {
+                        pickup: members[pos],
+                        site: ctx.suppliers[pickups[members[pos]].supplier].site,
+                        arrival,
+                        start,
+                        departure,
+                        load_after: load.clone(),
+                    })
+                    .collect();
+                for st in &stops {
+                    arrivals[st.pickup] = Some(i64::from(slot.0) * DAY + r.arrival.get());
+                }
+                loops.push(Loop {
+                    day: slot.0,
+                    wave: slot.1,
+                    vehicle_type: milkrun_model::VehicleTypeId::from_index(r.vehicle_type),
+                    departure: r.departure,
+                    stops,
+                    arrival: r.arrival,
+                    distance: milkrun_model::Distance(r.distance),
+                    variable_cost: Money(r.variable_cost),
+                    fill: r.fill,
+                });
+            }
+            for (t, n) in per_type.into_iter().enumerate() {
+                fixed_per_day[slot.0 as usize][t] = fixed_per_day[slot.0 as usize][t].max(n);
+            }
+        }
+        // Direct shipments arrive after the pickup and the drive.
+        let mut direct = Vec::new();
+        for (k, p) in pickups.iter().enumerate() {
+            if matches!(schedule.services[p.supplier], Service::Direct(_)) {
+                let site = ctx.suppliers[p.supplier].site.index();
+                let at = i64::from(p.day) * DAY
+                    + p.window.open.get()
+                    + p.service.get()
+                    + network.travel().duration(site, plant).get();
+                direct.push((k, at));
+                arrivals[k] = Some(at);
+            }
+        }
+        // Stock curves.
+        let mut stock_curves = Vec::new();
+        let mut holding_per_supplier = vec![0i64; ctx.suppliers.len()];
+        for (s, info) in ctx.suppliers.iter().enumerate() {
+            let mine: Vec<usize> = (0..pickups.len()).filter(|&k| pickups[k].supplier == s).collect();
+            for (j, p) in info.parts.iter().enumerate() {
+                let arr: Vec<(CycleTime, u32)> = mine
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &k)| arrivals[k].map(|a| (a, part_quantities[s][j][i])))
+                    .collect();
+                let curve = stock::curve(p.flow.part, &p.consumption, &arr, p.safety, f64::from(p.flow.max_containers));
+                if curve.peak > f64::from(p.flow.max_containers) + 1e-6 {
+                    issues.push(PlanIssue::StorageExceeded {
+                        part: p.flow.part,
+                        peak: curve.peak,
+                        max: p.flow.max_containers,
+                    });
+                }
+                holding_per_supplier[s] += (curve.average * 7.0 * p.flow.holding_per_day.get() as f64).round() as i64;
+                stock_curves.push(curve);
+            }
+        }
+        self.kpis(
+            ctx,
+            schedule,
+            Parts { pickups, loops, direct, stock: stock_curves, issues },
+            &fixed_per_day,
+            &holding_per_supplier,
+            detail,
+        )
+    }
+
+    /// Solves one (day, wave) problem with the routing engine.
+    fn route(
+        &self,
+        ctx: &Ctx<'_>,
+        wave: usize,
+        members: Vec<&Pickup>,
+        iterations: u64,
+    ) -> Result<Vec<RoutedLoop>, String> {
+        let network = ctx.network;
+        let w = ctx.waves[wave];
+        let mut data: ProblemData = network.data().clone();
+        data.jobs = members
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let stop = Stop::at(ctx.suppliers[p.supplier].site).service(p.service).window(p.window);
+                Job::delivery_and_pickup(
+                    format!("pickup {k}"),
+                    stop,
+                    Load::new(p.empties.clone()),
+                    Load::new(p.load.clone()),
+                )
+            })
+            .collect();
+        for v in &mut data.vehicle_types {
+            v.shift = TimeWindow::new(v.shift.open.max(w.open), v.shift.close.min(w.close));
+            v.reload_sites.clear();
+            v.max_reloads = None;
+        }
+        data.horizon = None;
+        let problem = data.validate().map_err(|e| e.to_string())?;
+        // Loops have a handful of stops: ruin about a quarter of them, not the engine's default.
+        let mut config = SolverConfig::default().seed(self.seed).max_iterations(iterations);
+        config.avg_removed = (members.len() as f64 / 4.0).clamp(2.0, config.avg_removed);
+        let solver = Solver::new(config);
+        let solved = solver.solve(&problem).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let mut unrouted: Vec<(usize, String)> =
+            solved.unassigned.iter().map(|u| (u.job.index(), format!("{:?}", u.reason))).collect();
+        for (route, schedule) in solved.solution.routes.iter().zip(&solved.schedules) {
+            if !solved.feasible {
+                // The engine's best is infeasible: keep the routes the checker accepts alone,
+                // report the pickups of the others with what is wrong.
+                let alone = milkrun_model::Solution { routes: vec![route.clone()], unassigned: Vec::new() };
+                let report = milkrun_model::check_solution(&problem, &alone);
+                let wrong: Vec<String> = report
+                    .violations
+                    .iter()
+                    .filter(|v| !matches!(v, milkrun_model::Violation::Unserved { .. }))
+                    .take(2)
+                    .map(|v| format!("{v:?}"))
+                    .collect();
+                if !wrong.is_empty() {
+                    let why = format!("no feasible loop found: {}", wrong.join("; "));
+                    unrouted.extend(route.visits.iter().filter_map(|v| match v {
+                        Visit::Service(job) => Some((job.index(), why.clone())),
+                        _ => None,
+                    }));
+                    continue;
+                }
+            }
+            let t = route.vehicle_type.index();
+            let vt = &problem.vehicle_types()[t];
+            let cap = vt.capacity.amounts();
+            let first = schedule.stops.first().ok_or("empty schedule")?;
+            let last = schedule.stops.last().ok_or("empty schedule")?;
+            let mut fill = 0.0f64;
+            let mut stops = Vec::new();
+            for st in &schedule.stops {
+                for (d, &c) in cap.iter().enumerate() {
+                    if c > 0 {
+                        fill = fill.max(st.load_after.amounts()[d] as f64 / c as f64);
+                    }
+                }
+                if let Some(Visit::Service(job)) = st.visit {
+                    stops.push((job.index(), st.arrival, st.start, st.departure, st.load_after.amounts().to_vec()));
+                }
+            }
+            out.push(RoutedLoop {
+                vehicle_type: t,
+                departure: first.departure,
+                stops,
+                arrival: last.arrival,
+                distance: schedule.distance.get(),
+                variable_cost: schedule.cost.get() - vt.fixed_cost.get(),
+                fill,
+                unrouted: Vec::new(),
+            });
+        }
+        if !unrouted.is_empty() {
+            out.push(RoutedLoop {
+                vehicle_type: 0,
+                departure: Duration::ZERO,
+                stops: Vec::new(),
+                arrival: Duration::ZERO,
+                distance: 0,
+                variable_cost: 0,
+                fill: 0.0,
+                unrouted,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Totals, and with `detail` the emissions, cost shares and baseline of every supplier
+    /// (without, only what the total needs: candidates are compared on the total).
+    fn kpis(
+        &self,
+        ctx: &Ctx<'_>,
+        schedule: &Schedule,
+        parts: Parts,
+        fixed_per_day: &[Vec<u32>],
+        holding: &[i64],
+        detail: bool,
+    ) -> Result<MilkRunPlan, Error> {
+        let Parts { pickups, loops, direct, stock, issues } = parts;
+        let network = ctx.network;
+        let plant = ctx.inbound.plant.index();
+        let types = network.vehicle_types();
+        let n = ctx.suppliers.len();
+        let fixed: i64 = fixed_per_day
+            .iter()
+            .map(|day| day.iter().zip(types).map(|(&k, v)| i64::from(k) * v.fixed_cost.get()).sum::<i64>())
+            .sum();
+        let vehicles = fixed_per_day.iter().map(|d| d.iter().sum::<u32>()).max().unwrap_or(0);
+        // Emissions of each loop, allocated to its pickups by mass x distance to the plant.
+        let mut co2e = vec![0.0f64; n];
+        let mut shapley_cost = vec![0.0f64; n];
+        let mut proportional_cost = vec![0.0f64; n];
+        let mut loop_co2e_total = 0.0;
+        for l in loops.iter().filter(|_| detail) {
+            let t = l.vehicle_type.index();
+            let model = consumption_model(&types[t]);
+            let mut legs = Vec::with_capacity(l.stops.len() + 1);
+            let mut at = plant;
+            let mut load_kg = l.stops.first().map_or(0, |s| {
+                let p = &pickups[s.pickup];
+                s.load_after[0] - p.load[0] + p.empties[0]
+            });
+            for st in &l.stops {
+                legs.push(Leg::new(network.travel().distance(at, st.site.index()), Kilograms(load_kg as f64)));
+                at = st.site.index();
+                load_kg = st.load_after[0];
+            }
+            legs.push(Leg::new(network.travel().distance(at, plant), Kilograms(load_kg as f64)));
+            let e = route_emissions(&legs, &model, &self.carriers)?;
+            loop_co2e_total += e.emissions.wtw.kg();
+            let weights: Vec<f64> = l
+                .stops
+                .iter()
+                .map(|st| {
+                    pickups[st.pickup].load[0] as f64 * network.travel().distance(st.site.index(), plant).get() as f64
+                })
+                .collect();
+            let sum: f64 = weights.iter().sum();
+            for (st, w) in l.stops.iter().zip(&weights) {
+                let share = if sum > 0.0 { w / sum } else { 1.0 / l.stops.len() as f64 };
+                co2e[pickups[st.pickup].supplier] += share * e.emissions.wtw.kg();
+            }
+            // Cost sharing of the loop: its variable cost plus the vehicle's fixed cost per loop
+            // that vehicle runs a day (one per wave).
+            let loop_cost = l.variable_cost.get() as f64 + types[t].fixed_cost.get() as f64 / ctx.waves.len() as f64;
+            let (sh, pr) = self.share_loop(ctx, l, &pickups, loop_cost)?;
+            for ((st, a), b) in l.stops.iter().zip(sh).zip(pr) {
+                shapley_cost[pickups[st.pickup].supplier] += a;
+                proportional_cost[pickups[st.pickup].supplier] += b;
+            }
+        }
+        // Baseline: each supplier alone at the plan's frequency; direct suppliers pay it.
+        let mut direct_cost = vec![Money(0); n];
+        let mut direct_co2e = vec![0.0; n];
+        for (s, info) in ctx.suppliers.iter().enumerate() {
+            let mine: Vec<&Pickup> = pickups.iter().filter(|p| p.supplier == s).collect();
+            let shipments = mine.len() as u32;
+            if shipments == 0 || !(detail || matches!(schedule.services[s], Service::Direct(_))) {
+                continue;
+            }
+            let mass = mine.iter().map(|p| p.load[0] as f64).sum::<f64>() / f64::from(shipments);
+            let service = mine.iter().map(|p| p.service.get()).max().unwrap_or(0);
+            let (cost, kg) = self.direct(ctx, info.site.index(), mass, shipments, Duration(service))?;
+            direct_cost[s] = cost;
+            direct_co2e[s] = kg;
+        }
+        let mut suppliers = Vec::with_capacity(n);
+        let mut direct_total = 0i64;
+        let mut co2e_total = loop_co2e_total;
+        for s in 0..n {
+            let svc = schedule.services[s];
+            let is_direct = matches!(svc, Service::Direct(_));
+            if is_direct {
+                direct_total += direct_cost[s].get();
+                co2e_total += direct_co2e[s];
+            }
+            suppliers.push(SupplierKpi {
+                supplier: s,
+                service: svc,
+                pickups: svc.frequency().per_week(),
+                shapley: if is_direct { direct_cost[s] } else { Money(shapley_cost[s].round() as i64) },
+                proportional: if is_direct { direct_cost[s] } else { Money(proportional_cost[s].round() as i64) },
+                holding: Money(holding[s]),
+                co2e_kg: if is_direct { direct_co2e[s] } else { co2e[s] },
+                direct_cost: direct_cost[s],
+                direct_co2e_kg: direct_co2e[s],
+            });
+        }
+        let variable: i64 = loops.iter().map(|l| l.variable_cost.get()).sum();
+        let transport = fixed + variable + direct_total;
+        let holding_total: i64 = holding.iter().sum();
+        let km = loops.iter().map(|l| l.distance.get() as f64).sum::<f64>() / 1000.0;
+        let fill = if loops.is_empty() { 0.0 } else { loops.iter().map(|l| l.fill).sum::<f64>() / loops.len() as f64 };
+        let kpis = Kpis {
+            transport: Money(transport),
+            holding: Money(holding_total),
+            total: Money(transport + holding_total),
+            km,
+            vehicles,
+            loops: loops.len() as u32,
+            fill,
+            co2e_kg: co2e_total,
+            direct_cost: Money(direct_cost.iter().map(|m| m.get()).sum()),
+            direct_co2e_kg: direct_co2e.iter().sum(),
+        };
+        Ok(MilkRunPlan { services: schedule.services.clone(), pickups, loops, direct, stock, suppliers, kpis, issues })
+    }
+
+    /// Splits `total` among a loop's stops: the Shapley value and shares proportional to
+    /// stand-alone cost, of the game whose coalition cost is the shortest closed tour from the
+    /// plant through the coalition's suppliers (distance cost, windows ignored) plus the
+    /// vehicle's share; exact (Held-Karp) up to 12 stops, equal split of the rest beyond.
+    fn share_loop(
+        &self,
+        ctx: &Ctx<'_>,
+        l: &Loop,
+        pickups: &[Pickup],
+        total: f64,
+    ) -> Result<(Vec<f64>, Vec<f64>), Error> {
+        let k = l.stops.len();
+        if k == 0 {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        if k > 12 {
+            let even = vec![total / k as f64; k];
+            return Ok((even.clone(), even));
+        }
+        let network = ctx.network;
+        let plant = ctx.inbound.plant.index();
+        let v = &network.vehicle_types()[l.vehicle_type.index()];
+        let sites: Vec<usize> = l.stops.iter().map(|s| s.site.index()).collect();
+        let d = |a: usize, b: usize| network.travel().distance(a, b).get() as f64;
+        let tours = held_karp(&sites, plant, d);
+        let per_unit = v.unit_distance_cost as f64;
+        let fixed = total - l.variable_cost.get() as f64;
+        let _ = pickups;
+        let cost =
+            |c: Coalition| -> Result<f64, milkrun_cost::CostError> { Ok(tours[c.0 as usize] * per_unit + fixed) };
+        let game = Game::from_fn(k, cost)?;
+        let raw = shapley(&game);
+        let grand = game.grand_cost();
+        let scale = if grand > 0.0 { total / grand } else { 0.0 };
+        let sh: Vec<f64> = raw.iter().map(|x| x * scale).collect();
+        let pr = proportional_to_stand_alone(k, |c: Coalition| Ok(tours[c.0 as usize] * per_unit + fixed))?;
+        let pr_sum: f64 = pr.iter().sum();
+        let pr: Vec<f64> =
+            pr.iter().map(|x| if pr_sum > 0.0 { x * total / pr_sum } else { total / k as f64 }).collect();
+        Ok((sh, pr))
+    }
+
+    /// A supplier shipping alone: cost and kg CO2e (well-to-wheel) per week.
+    fn direct(
+        &self,
+        ctx: &Ctx<'_>,
+        site: usize,
+        mass: f64,
+        shipments: u32,
+        handling: Duration,
+    ) -> Result<(Money, f64), Error> {
+        let network = ctx.network;
+        let plant = ctx.inbound.plant.index();
+        let distance = network.travel().distance(site, plant);
+        let supplier = DirectSupplier { supplier: site as u32, distance, mass: Kilograms(mass), shipments };
+        let base = if let Some(card) = &self.rate_card {
+            direct_baseline(&[supplier], &DirectMode::Carrier(card))?
+        } else {
+            // The smallest vehicle type that carries the mass.
+            let types = network.vehicle_types();
+            let v = types
+                .iter()
+                .filter(|v| v.capacity.amounts()[0] as f64 >= mass)
+                .min_by_key(|v| v.capacity.amounts()[0])
+                .or_else(|| types.iter().max_by_key(|v| v.capacity.amounts()[0]))
+                .ok_or_else(|| Error::InvalidInput { item: "fleet".into(), reason: "no vehicle type".into() })?;
+            let tariff = Tariff {
+                fixed_per_day: v.fixed_cost,
+                per_km: v.unit_distance_cost as f64 * 1000.0,
+                per_hour: v.unit_duration_cost as f64 * 3600.0,
+                ..Tariff::default()
+            };
+            let model = consumption_model(v);
+            let secs = network.travel().duration(site, plant).get().max(1) as f64;
+            let speed = MetresPerSecond((distance.get() as f64 / secs).max(1.0));
+            let mode = DirectMode::OwnTruck {
+                tariff: &tariff,
+                model: &model,
+                carriers: &self.carriers,
+                speed,
+                handling,
+                working_day: Duration::hours(8),
+            };
+            let capped = DirectSupplier { mass: Kilograms(mass.min(v.capacity.amounts()[0] as f64)), ..supplier };
+            direct_baseline(&[capped], &mode)?
+        };
+        Ok(base.first().map_or((Money(0), 0.0), |b| (b.cost, b.emissions.wtw.kg())))
+    }
+}
+
+/// The pieces of a plan before its totals.
+struct Parts {
+    pickups: Vec<Pickup>,
+    loops: Vec<Loop>,
+    direct: Vec<(usize, CycleTime)>,
+    stock: Vec<StockCurve>,
+    issues: Vec<PlanIssue>,
+}
+
+/// The shortest closed tour from `depot` through every subset of `sites`, indexed by the
+/// subset's bit mask (Held-Karp, O(2^k k^2)).
+fn held_karp(sites: &[usize], depot: usize, d: impl Fn(usize, usize) -> f64) -> Vec<f64> {
+    let k = sites.len();
+    let full = 1usize << k;
+    // path[mask * k + j]: shortest path from the depot through `mask`, ending at j (in mask).
+    let mut path = vec![f64::INFINITY; full * k];
+    for j in 0..k {
+        path[(1 << j) * k + j] = d(depot, sites[j]);
+    }
+    for mask in 1..full {
+        for j in 0..k {
+            let here = path[mask * k + j];
+            if mask >> j & 1 == 0 || !here.is_finite() {
+                continue;
+            }
+            for next in 0..k {
+                if mask >> next & 1 == 1 {
+                    continue;
+                }
+                let m2 = mask | 1 << next;
+                let c = here + d(sites[j], sites[next]);
+                if c < path[m2 * k + next] {
+                    path[m2 * k + next] = c;
+                }
+            }
+        }
+    }
+    let mut tours = vec![0.0; full];
+    for (mask, tour) in tours.iter_mut().enumerate().skip(1) {
+        *tour = (0..k)
+            .filter(|&j| mask >> j & 1 == 1)
+            .map(|j| path[mask * k + j] + d(sites[j], depot))
+            .fold(f64::INFINITY, f64::min);
+    }
+    tours
+}
+
+/// The linear consumption model of the DEFRA-style class a vehicle's payload falls in.
+fn consumption_model(v: &milkrun_model::VehicleType) -> ConsumptionModel {
+    let payload = v.capacity.amounts().first().copied().unwrap_or(0) as f64;
+    let class = match payload {
+        p if p <= 1_500.0 => VehicleClass::Van,
+        p if p <= 3_500.0 => VehicleClass::RigidSmall,
+        p if p <= 9_000.0 => VehicleClass::RigidMedium,
+        p if p <= 17_000.0 => VehicleClass::RigidLarge,
+        _ => VehicleClass::Articulated,
+    };
+    let mut model = class.linear_model();
+    if payload > 0.0 {
+        model.payload = Kilograms(payload);
+    }
+    ConsumptionModel::Linear(model)
+}
+
+/// Estimated cost of one pickup of `kg` at supplier `s`: the detour into a loop (twice the
+/// distance to the nearest other supplier, or the round trip from the plant if shorter), its
+/// loading time, and its share by mass of a loaded truck's fixed cost per wave.
+fn pickup_cost_estimate(ctx: &Ctx<'_>, s: usize, kg: f64) -> f64 {
+    let network = ctx.network;
+    let travel = network.travel();
+    let plant = ctx.inbound.plant.index();
+    let site = ctx.suppliers[s].site.index();
+    let round = (travel.distance(plant, site).get() + travel.distance(site, plant).get()) as f64;
+    let nearest = ctx
+        .suppliers
+        .iter()
+        .filter(|o| o.site.index() != site)
+        .map(|o| (travel.distance(site, o.site.index()).get() + travel.distance(o.site.index(), site).get()) as f64)
+        .fold(f64::INFINITY, f64::min);
+    let types = network.vehicle_types();
+    let Some(v) = types.iter().max_by_key(|v| v.capacity.amounts()[0]) else { return 0.0 };
+    let detour = round.min(nearest);
+    let loading = ctx.inbound.suppliers[s].loading.get() as f64;
+    let cap = v.capacity.amounts()[0].max(1) as f64;
+    let truck = v.fixed_cost.get() as f64 / ctx.waves.len() as f64 + v.unit_distance_cost as f64 * round;
+    detour * v.unit_distance_cost as f64 + loading * v.unit_duration_cost as f64 + (kg / cap).min(1.0) * truck
+}
+
+/// Nominal pickup time of supplier `info` on `day` in `wave`: the middle of its pickup window.
+fn nominal_time(info: &SupplierInfo, day: u32, wave: usize) -> CycleTime {
+    let w = info.windows[wave].unwrap_or(TimeWindow::new(Duration::ZERO, Duration::ZERO));
+    let close = w.close.get().min(DAY);
+    i64::from(day) * DAY + (w.open.get() + close) / 2
+}
+
+/// The (day, wave) slots of frequency `f` for a supplier, without load levelling: evenly spaced
+/// days from its first open day, and its first waves.
+fn nominal_slots(info: &SupplierInfo, f: Frequency) -> Vec<(u32, usize)> {
+    let days = spread(&info.days, f.days as usize, 0);
+    let waves: Vec<usize> =
+        (0..info.windows.len()).filter(|&w| info.windows[w].is_some()).take(f.loops as usize).collect();
+    days.iter().flat_map(|&d| waves.iter().map(move |&w| (d, w))).collect()
+}
+
+/// `k` of the `open` days, evenly spaced, starting at offset `offset`.
+fn spread(open: &[u32], k: usize, offset: usize) -> Vec<u32> {
+    let a = open.len();
+    if a == 0 || k == 0 {
+        return Vec::new();
+    }
+    let mut out: Vec<u32> = (0..k.min(a)).map(|i| open[(offset + (i * a + k / 2) / k) % a]).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Chooses days and waves for every supplier: the heaviest first, each at the offset and in
+/// the waves that keep the most loaded (day, wave) lightest.
+fn assign_slots(ctx: &Ctx<'_>, services: Vec<Service>) -> Schedule {
+    let n = ctx.suppliers.len();
+    let waves = ctx.waves.len();
+    let weekly_kg: Vec<f64> =
+        ctx.suppliers.iter().map(|s| s.parts.iter().map(|p| p.consumption.weekly() * p.gross_kg).sum()).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| weekly_kg[b].total_cmp(&weekly_kg[a]).then(a.cmp(&b)));
+    let mut load = vec![0.0f64; 7 * waves];
+    let mut slots = vec![Vec::new(); n];
+    for s in order {
+        let f = services[s].frequency();
+        let chosen = place(ctx, &load, s, f);
+        for &(d, w) in &chosen {
+            load[d as usize * waves + w] += per_pickup_kg(ctx, s, f);
+        }
+        slots[s] = chosen;
+    }
+    Schedule { services, slots }
+}
+
+/// Average kg of one pickup of supplier `s` at frequency `f`.
+fn per_pickup_kg(ctx: &Ctx<'_>, s: usize, f: Frequency) -> f64 {
+    let weekly: f64 = ctx.suppliers[s].parts.iter().map(|p| p.consumption.weekly() * p.gross_kg).sum();
+    weekly / f64::from(f.per_week().max(1))
+}
+
+/// Kg collected per (day, wave) under `schedule`, indexed `day * waves + wave`.
+fn slot_loads(ctx: &Ctx<'_>, schedule: &Schedule) -> Vec<f64> {
+    let waves = ctx.waves.len();
+    let mut load = vec![0.0f64; 7 * waves];
+    for (s, slots) in schedule.slots.iter().enumerate() {
+        let kg = per_pickup_kg(ctx, s, schedule.services[s].frequency());
+        for &(d, w) in slots {
+            load[d as usize * waves + w] += kg;
+        }
+    }
+    load
+}
+
+/// The (day, wave) slots for supplier `s` at frequency `f` that keep the most loaded slot of
+/// `load` lightest: evenly spaced days at the best offset, the least loaded open waves.
+fn place(ctx: &Ctx<'_>, load: &[f64], s: usize, f: Frequency) -> Vec<(u32, usize)> {
+    let waves = ctx.waves.len();
+    let info = &ctx.suppliers[s];
+    let per_pickup = per_pickup_kg(ctx, s, f);
+    let mut best: Option<(f64, Vec<(u32, usize)>)> = None;
+    for offset in 0..info.days.len().max(1) {
+        let days = spread(&info.days, f.days as usize, offset);
+        let mut trial = load.to_vec();
+        let mut chosen = Vec::new();
+        for &d in &days {
+            let mut open: Vec<usize> = (0..waves).filter(|&w| info.windows[w].is_some()).collect();
+            open.sort_by(|&a, &b| {
+                trial[d as usize * waves + a].total_cmp(&trial[d as usize * waves + b]).then(a.cmp(&b))
+            });
+            for &w in open.iter().take(f.loops as usize) {
+                trial[d as usize * waves + w] += per_pickup;
+                chosen.push((d, w));
+            }
+        }
+        let worst = trial.iter().copied().fold(0.0, f64::max);
+        if best.as_ref().is_none_or(|b| worst < b.0 - 1e-9) {
+            best = Some((worst, chosen));
+        }
+    }
+    let mut chosen = best.map(|b| b.1).unwrap_or_default();
+    chosen.sort_unstable();
+    chosen
+}
+
+/// The pickup of supplier `s` on (`day`, `wave`) collecting `(part, containers)`.
+fn make_pickup<'a>(
+    ctx: &Ctx<'_>,
+    s: usize,
+    day: u32,
+    wave: usize,
+    parts: impl Iterator<Item = (&'a PartInfo, u32)>,
+) -> Pickup {
+    let supplier = &ctx.inbound.suppliers[s];
+    let (mut kg, mut places, mut empty_kg, mut empty_places) = (0.0f64, 0i64, 0.0f64, 0i64);
+    let mut list = Vec::new();
+    for (p, q) in parts {
+        let per_place = i64::from(p.flow.per_place);
+        let empties = if p.returnable { q } else { 0 };
+        kg += f64::from(q) * p.gross_kg;
+        places += (i64::from(q) + per_place - 1) / per_place;
+        empty_kg += f64::from(empties) * p.tare_kg;
+        empty_places += (i64::from(empties) + per_place - 1) / per_place;
+        list.push(PartPickup { part: p.flow.part, containers: q, empties });
+    }
+    let service = supplier.loading + Duration(supplier.loading_per_place.get() * (places + empty_places));
+    Pickup {
+        supplier: s,
+        day,
+        wave,
+        parts: list,
+        load: vec![kg.round() as i64, places],
+        empties: vec![empty_kg.round() as i64, empty_places],
+        service,
+        window: ctx.suppliers[s].windows[wave].unwrap_or(ctx.waves[wave]),
+    }
+}
