@@ -303,3 +303,127 @@ pub fn automotive_inbound() -> Result<(Problem, crate::planner::Inbound), Error>
     };
     Ok((network, inbound))
 }
+
+/// A synthetic plant for tests and benchmarks: `suppliers` suppliers spread uniformly within
+/// 90 km of the plant (planar coordinates in metres, 60 km/h), `parts` parts dealt round-robin
+/// (every supplier ships at least one), containers among the demo's types, consumption between
+/// 1 and 6 containers a production day, half a day of safety stock, storage for two days plus a
+/// pallet place, supplier hours 06:00-21:00 or 07:00-16:00, the demo's waves, and a fleet of
+/// 40 t articulated trucks and 7.5 t rigids sized to the volume. Same seed, same plant.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for no supplier, fewer parts than suppliers, or more than 100 000
+/// of either; [`Error::Model`] if the generated data did not validate (a bug).
+pub fn synthetic_inbound(
+    suppliers: usize,
+    parts: usize,
+    seed: u64,
+) -> Result<(Problem, crate::planner::Inbound), Error> {
+    use crate::planner::{Cycle, Inbound, InboundSupplier, PartFlow};
+    if suppliers == 0 || parts < suppliers || parts > 100_000 {
+        return Err(Error::InvalidInput {
+            item: format!("synthetic plant of {suppliers} suppliers and {parts} parts"),
+            reason: "needs at least one supplier, at least one part per supplier and at most 100 000 parts".into(),
+        });
+    }
+    // SplitMix64: a small, well-known generator, so the facade needs no random-number crate.
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut plant = Site::new("plant", SiteKind::Plant, Coordinates::Planar { x: 0.0, y: 0.0 });
+    plant.windows = vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))];
+    let mut sites = vec![plant];
+    for k in 0..suppliers {
+        let r = 90_000.0 * next().sqrt();
+        let a = std::f64::consts::TAU * next();
+        let mut site = Site::new(
+            format!("supplier {k}"),
+            SiteKind::Supplier,
+            Coordinates::Planar { x: r * a.cos(), y: r * a.sin() },
+        );
+        site.windows = if next() < 0.7 { Hours::TwoShifts.windows() } else { vec![window((7, 0), (16, 0))] };
+        sites.push(site);
+    }
+    let mut containers = Vec::with_capacity(parts);
+    let mut part_list = Vec::with_capacity(parts);
+    let mut flows: Vec<Vec<PartFlow>> = vec![Vec::new(); suppliers];
+    let mut weekly_kg = 0.0;
+    for p in 0..parts {
+        let s = p % suppliers;
+        let c = &CONTAINERS[(next() * CONTAINERS.len() as f64) as usize % CONTAINERS.len()];
+        let per_container = 10 + (next() * 190.0) as u32;
+        let unit_kg = 0.05 + next() * 3.0;
+        let containers_per_day = 1.0 + next() * 5.0;
+        part_list.push(Part {
+            name: format!("part {p}"),
+            unit_weight: Kilograms(unit_kg),
+            unit_volume: CubicMetres(c.volume_m3 / f64::from(per_container)),
+            container: Some(ContainerId::from_index(containers.len())),
+            supplier: Some(SiteId::from_index(s + 1)),
+        });
+        containers.push(ContainerType {
+            name: format!("{} for part {p}", c.name),
+            parts_per_container: per_container,
+            tare: Kilograms(c.tare_kg),
+            volume: CubicMetres(c.volume_m3),
+            empty_volume: CubicMetres(c.volume_m3),
+            returnable: c.returnable,
+        });
+        weekly_kg += 5.0 * containers_per_day * (c.tare_kg + unit_kg * f64::from(per_container));
+        let value_cents = unit_kg * f64::from(per_container) * 400.0;
+        flows[s].push(PartFlow {
+            part: milkrun_model::PartId::from_index(p),
+            per_day: containers_per_day * f64::from(per_container),
+            safety_days: 0.5,
+            max_containers: (2.0 * containers_per_day).ceil() as u32 + c.per_place as u32,
+            holding_per_day: Money((value_cents * 0.005).round().max(5.0) as i64),
+            per_place: c.per_place as u32,
+        });
+    }
+    let coords: Vec<Coordinates> = sites.iter().map(|s| s.location).collect();
+    let travel = TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::Constant(SPEED_M_PER_S))?;
+    // Enough trucks to carry a day's volume four times over in one wave.
+    let daily_loads = (weekly_kg / 5.0 / 24_000.0).ceil() as u32;
+    let mut artic = VehicleType::new("40 t articulated", 2 + 4 * daily_loads, Load::new(vec![24_000, 33]), SiteId(0));
+    artic.shift = window((5, 0), (22, 0));
+    artic.fixed_cost = Money(45_000);
+    let mut rigid = VehicleType::new("7.5 t rigid", 1 + 2 * daily_loads, Load::new(vec![2_800, 15]), SiteId(0));
+    rigid.shift = window((6, 0), (18, 0));
+    rigid.fixed_cost = Money(25_000);
+    let network = ProblemData {
+        name: format!("synthetic plant {suppliers}x{parts} seed {seed}"),
+        dimensions: vec!["kg".into(), "pallet places".into()],
+        sites,
+        containers,
+        parts: part_list,
+        vehicle_types: vec![artic, rigid],
+        travel,
+        ..ProblemData::default()
+    }
+    .validate()?;
+    let suppliers = flows
+        .into_iter()
+        .enumerate()
+        .map(|(k, parts)| InboundSupplier {
+            site: SiteId::from_index(k + 1),
+            parts,
+            loading: Duration::minutes(15),
+            loading_per_place: Duration::minutes(2),
+        })
+        .collect();
+    let inbound = Inbound {
+        plant: SiteId(0),
+        suppliers,
+        cycle: Cycle {
+            production_days: WeekdaySet::WORKDAYS,
+            production_hours: window((6, 0), (22, 0)),
+            waves: vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))],
+        },
+    };
+    Ok((network, inbound))
+}

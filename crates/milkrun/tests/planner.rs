@@ -1,34 +1,99 @@
-//! The milk-run planner on the embedded demo and on random plants.
+//! The milk-run planner on the embedded demo and on random plants; every plan is verified by
+//! the independent plan checker.
 #![allow(clippy::unwrap_used)]
 
 use milkrun::demo;
-use milkrun::planner::{check_plan, PlanningStep, Service};
+use milkrun::planner::{check_plan, MilkRunPlan, PlanningStep, Service, SimplePolicy};
 use milkrun::MilkRunPlanner;
+use proptest::prelude::*;
+
+fn assert_checked(network: &milkrun::Problem, inbound: &milkrun::planner::Inbound, plan: &MilkRunPlan) {
+    let report = check_plan(network, inbound, plan);
+    assert!(report.is_ok(), "{report}");
+}
+
+/// (issues, total): the planner prefers fewer issues, then lower cost.
+fn rank(plan: &MilkRunPlan) -> (usize, i64) {
+    (plan.issues.len(), plan.kpis.total.get())
+}
 
 #[test]
-fn demo_plant_is_planned() {
+fn demo_plant_is_planned_checked_and_beats_the_simple_policies() {
     let (network, inbound) = demo::automotive_inbound().unwrap();
-    let planner = MilkRunPlanner::builder().improvement_rounds(1).build();
-    let t = std::time::Instant::now();
+    let planner = MilkRunPlanner::builder().iterations(150).build();
+    let mut candidates = 0;
     let plan = planner
         .plan_with_progress(&network, &inbound, |p| {
-            if let PlanningStep::Candidate { what, total, kept } = p {
-                if *kept {
-                    eprintln!("{what}: {total:?}");
-                }
+            if matches!(p, PlanningStep::Candidate { .. }) {
+                candidates += 1;
             }
         })
         .unwrap();
-    eprintln!("{:?} in {:?}", plan.kpis, t.elapsed());
-    for s in &plan.suppliers {
-        eprintln!("{:?}", s);
-    }
-    eprintln!("issues {:?}", plan.issues);
-    let report = check_plan(&network, &inbound, &plan);
-    for v in &report.violations {
-        eprintln!("VIOLATION {v}");
-    }
-    assert!(report.is_ok(), "{} violations", report.violations.len());
-    assert_eq!(plan.services.len(), inbound.suppliers.len());
+    assert!(candidates > inbound.suppliers.len(), "progress reports every candidate");
+    assert_checked(&network, &inbound, &plan);
+    assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     assert!(plan.services.iter().any(|s| matches!(s, Service::MilkRun(_))));
+    // Milk runs save against every supplier shipping alone at the same frequencies.
+    assert!(plan.kpis.transport < plan.kpis.direct_cost, "{:?}", plan.kpis);
+    assert!(plan.kpis.co2e_kg < plan.kpis.direct_co2e_kg, "{:?}", plan.kpis);
+    for policy in [SimplePolicy::DailyMilkRun, SimplePolicy::DailyDirect] {
+        let simple = planner.plan_policy(&network, &inbound, policy).unwrap();
+        assert_checked(&network, &inbound, &simple);
+        assert!(rank(&plan) <= rank(&simple), "{policy:?}: {:?} vs {:?}", plan.kpis, simple.kpis);
+    }
+    // Shares add up to the loops' cost (up to rounding per supplier and loop).
+    let shapley: i64 =
+        plan.suppliers.iter().filter(|s| matches!(s.service, Service::MilkRun(_))).map(|s| s.shapley.get()).sum();
+    let direct: i64 =
+        plan.suppliers.iter().filter(|s| matches!(s.service, Service::Direct(_))).map(|s| s.direct_cost.get()).sum();
+    let slack = 2 * (plan.loops.iter().map(|l| l.stops.len()).sum::<usize>() as i64 + 1);
+    assert!(
+        (shapley + direct - plan.kpis.transport.get()).abs() <= slack,
+        "{shapley} + {direct} vs {:?}",
+        plan.kpis.transport
+    );
+}
+
+#[test]
+fn bad_input_is_refused_by_name() {
+    let (network, inbound) = demo::automotive_inbound().unwrap();
+    let planner = MilkRunPlanner::builder().iterations(20).improvement_rounds(0).build();
+    let mut bad = inbound.clone();
+    bad.suppliers[3].parts[0].per_day = f64::NAN;
+    let err = planner.plan(&network, &bad).unwrap_err().to_string();
+    assert!(err.contains("Crimmitschauer") && err.contains("finite"), "{err}");
+    let mut bad = inbound.clone();
+    bad.suppliers.push(bad.suppliers[0].clone());
+    let err = planner.plan(&network, &bad).unwrap_err().to_string();
+    assert!(err.contains("listed twice"), "{err}");
+    let mut bad = inbound.clone();
+    bad.cycle.waves.reverse();
+    assert!(planner.plan(&network, &bad).is_err());
+    let mut bad = inbound;
+    bad.suppliers[0].parts[0].safety_days = 100.0;
+    let err = planner.plan(&network, &bad).unwrap_err().to_string();
+    assert!(err.contains("storage"), "{err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Random plants: every plan passes the checker, repeats with the same seed, and is never
+    /// worse than the simple policies.
+    #[test]
+    fn random_plants_are_planned_and_checked(suppliers in 2usize..7, extra in 0usize..6, seed in any::<u64>()) {
+        let (network, inbound) = demo::synthetic_inbound(suppliers, suppliers + extra, seed).unwrap();
+        let planner = MilkRunPlanner::builder().iterations(60).seed(seed).build();
+        let plan = planner.plan(&network, &inbound).unwrap();
+        let report = check_plan(&network, &inbound, &plan);
+        prop_assert!(report.is_ok(), "{}", report);
+        let again = planner.plan(&network, &inbound).unwrap();
+        prop_assert_eq!(&plan, &again);
+        for policy in [SimplePolicy::DailyMilkRun, SimplePolicy::DailyDirect] {
+            let simple = planner.plan_policy(&network, &inbound, policy).unwrap();
+            let report = check_plan(&network, &inbound, &simple);
+            prop_assert!(report.is_ok(), "{:?}: {}", policy, report);
+            prop_assert!(rank(&plan) <= rank(&simple), "{:?}: {:?} vs {:?}", policy, plan.kpis, simple.kpis);
+        }
+    }
 }

@@ -76,6 +76,7 @@ pub struct MilkRunPlanner {
     seed: u64,
     iterations: u64,
     improve_rounds: usize,
+    threads: usize,
     rate_card: Option<RateCard>,
     carriers: CarrierRegistry,
 }
@@ -93,6 +94,7 @@ impl Default for MilkRunPlanner {
             seed: 1,
             iterations: 400,
             improve_rounds: 1,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             rate_card: None,
             carriers: CarrierRegistry::uk_defaults(),
         }
@@ -117,6 +119,13 @@ impl MilkRunPlannerBuilder {
     #[must_use]
     pub fn iterations(mut self, iterations: u64) -> Self {
         self.planner.iterations = iterations.max(1);
+        self
+    }
+    /// Threads solving (day, wave) problems in parallel (default: the available cores, at
+    /// most 4). The plan does not depend on it.
+    #[must_use]
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.planner.threads = threads.max(1);
         self
     }
     /// Rounds of the frequency improvement (default 1; 0 keeps the starting frequencies).
@@ -191,8 +200,12 @@ struct Effort {
     cache: LoopCache,
 }
 
+/// What identifies a (day, wave) problem: per pickup, supplier, load, empties, service and
+/// window.
+type SlotKey = Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>;
+
 /// Loops solved per (day, wave) job set, shared across candidates.
-type LoopCache = HashMap<Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>, Result<Vec<RoutedLoop>, String>>;
+type LoopCache = HashMap<SlotKey, Result<Vec<RoutedLoop>, String>>;
 
 /// A loop as solved, with pickups as positions in its job list.
 #[derive(Debug, Clone)]
@@ -286,21 +299,45 @@ impl MilkRunPlanner {
         }
         // Finalists at full effort: the improved plan, and the simple policy of collecting
         // every supplier on every open production day (the plan is never worse than it).
-        let mut chosen = self.evaluate(&ctx, &best_schedule, &mut full, false)?.kpis.total;
-        progress(&PlanningStep::Candidate { what: "improved plan, full effort".into(), total: chosen, kept: true });
-        if let Some(daily) = self.daily_schedule(&ctx) {
-            if daily != best_schedule {
-                let total = self.evaluate(&ctx, &daily, &mut full, false)?.kpis.total;
-                let kept = total < chosen;
-                progress(&PlanningStep::Candidate { what: "every supplier daily".into(), total, kept });
-                if kept {
-                    best_schedule = daily;
-                    chosen = total;
-                }
+        let improved = self.evaluate(&ctx, &best_schedule, &mut full, false)?;
+        let mut chosen = (improved.issues.len(), improved.kpis.total);
+        progress(&PlanningStep::Candidate { what: "improved plan, full effort".into(), total: chosen.1, kept: true });
+        for policy in [SimplePolicy::DailyMilkRun, SimplePolicy::DailyDirect] {
+            let Some(schedule) = policy_schedule(&ctx, policy) else { continue };
+            if schedule == best_schedule {
+                continue;
+            }
+            let plan = self.evaluate(&ctx, &schedule, &mut full, false)?;
+            // Fewer issues first (unrouted pickups, storage overflow), then cost.
+            let kept = (plan.issues.len(), plan.kpis.total) < chosen;
+            progress(&PlanningStep::Candidate { what: format!("{policy:?}"), total: plan.kpis.total, kept });
+            if kept {
+                best_schedule = schedule;
+                chosen = (plan.issues.len(), plan.kpis.total);
             }
         }
-        let _ = chosen;
         self.evaluate(&ctx, &best_schedule, &mut full, true)
+    }
+
+    /// Plans a simple policy on the same data, to compare with: see [`SimplePolicy`]. The
+    /// quantities, timetables, stock curves and KPIs are computed as for a planned cycle;
+    /// storage overflow is reported in [`MilkRunPlan::issues`], not avoided.
+    ///
+    /// # Errors
+    /// As [`MilkRunPlanner::plan_with_progress`].
+    pub fn plan_policy(
+        &self,
+        network: &Problem,
+        inbound: &Inbound,
+        policy: SimplePolicy,
+    ) -> Result<MilkRunPlan, Error> {
+        let ctx = self.context(network, inbound)?;
+        let schedule = policy_schedule(&ctx, policy).ok_or_else(|| Error::InvalidInput {
+            item: format!("{policy:?}"),
+            reason: "a supplier has no open production day".into(),
+        })?;
+        let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
+        self.evaluate(&ctx, &schedule, &mut full, true)
     }
 
     /// Validates the input and derives per-supplier data.
@@ -513,20 +550,6 @@ impl MilkRunPlanner {
         assign_slots(ctx, services)
     }
 
-    /// Every supplier collected on each of its open production days, once a day, when the
-    /// storage limits allow it.
-    fn daily_schedule(&self, ctx: &Ctx<'_>) -> Option<Schedule> {
-        let services = ctx
-            .suppliers
-            .iter()
-            .map(|s| {
-                let f = Frequency::new(s.days.len() as u32, 1);
-                s.options.iter().any(|o| o.0 == f).then_some(Service::MilkRun(f))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(assign_slots(ctx, services))
-    }
-
     /// Schedules differing from `base` in supplier `s` only: direct instead of milk run (or
     /// back), and the next lower and higher frequencies it can be given.
     fn neighbours(&self, ctx: &Ctx<'_>, base: &Schedule, s: usize) -> Vec<Schedule> {
@@ -600,13 +623,13 @@ impl MilkRunPlanner {
         }
         let mut slots: Vec<(u32, usize)> = by_slot.keys().copied().collect();
         slots.sort_unstable();
+        let effort_iterations = effort.iterations;
         let mut loops = Vec::new();
         let mut issues = Vec::new();
         let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
         let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
-        for slot in slots {
-            let members = &by_slot[&slot];
-            let key: Vec<_> = members
+        let key_of = |slot: &(u32, usize)| -> SlotKey {
+            by_slot[slot]
                 .iter()
                 .map(|&k| {
                     let p = &pickups[k];
@@ -619,10 +642,49 @@ impl MilkRunPlanner {
                         p.window.close.get(),
                     )
                 })
+                .collect()
+        };
+        // Solve the new (day, wave) problems, spread over the threads (each solve is seeded on
+        // its own: the result does not depend on the split).
+        let mut todo: Vec<((u32, usize), SlotKey)> = Vec::new();
+        for slot in &slots {
+            let key = key_of(slot);
+            if !effort.cache.contains_key(&key) && !todo.iter().any(|t| t.1 == key) {
+                todo.push((*slot, key));
+            }
+        }
+        let threads = self.threads.clamp(1, todo.len().max(1));
+        let solved: Vec<Vec<(SlotKey, Result<Vec<RoutedLoop>, String>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let todo = &todo;
+                    let by_slot = &by_slot;
+                    let pickups = &pickups;
+                    scope.spawn(move || {
+                        todo.iter()
+                            .skip(t)
+                            .step_by(threads)
+                            .map(|(slot, key)| {
+                                let members = by_slot[slot].iter().map(|&k| &pickups[k]).collect();
+                                (key.clone(), self.route(ctx, slot.1, members, effort_iterations))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Vec::new())).collect()
+        });
+        for (key, result) in solved.into_iter().flatten() {
+            effort.cache.insert(key, result);
+        }
+        for slot in slots {
+            let members = &by_slot[&slot];
+            let key = key_of(&slot);
             if !effort.cache.contains_key(&key) {
-                let solved = self.route(ctx, slot.1, members.iter().map(|&k| &pickups[k]).collect(), effort.iterations);
-                effort.cache.insert(key.clone(), solved);
+                return Err(Error::InvalidInput {
+                    item: format!("day {} wave {}", slot.0, slot.1),
+                    reason: "a routing thread failed".into(),
+                });
             }
             let routed = match &effort.cache[&key] {
                 Ok(r) => r,
@@ -1032,6 +1094,32 @@ impl MilkRunPlanner {
         };
         Ok(base.first().map_or((Money(0), 0.0), |b| (b.cost, b.emissions.wtw.kg())))
     }
+}
+
+/// A simple policy the planner is compared with (and never worse than: both are finalists of
+/// every plan).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimplePolicy {
+    /// Every supplier collected by the milk runs once on each of its open production days.
+    DailyMilkRun,
+    /// Every supplier shipping alone once on each of its open production days.
+    DailyDirect,
+}
+
+/// The schedule of a simple policy; `None` if a supplier has no open production day.
+fn policy_schedule(ctx: &Ctx<'_>, policy: SimplePolicy) -> Option<Schedule> {
+    let services = ctx
+        .suppliers
+        .iter()
+        .map(|s| {
+            let f = Frequency::new(u32::try_from(s.days.len()).ok().filter(|&d| d > 0)?, 1);
+            Some(match policy {
+                SimplePolicy::DailyMilkRun => Service::MilkRun(f),
+                SimplePolicy::DailyDirect => Service::Direct(f),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(assign_slots(ctx, services))
 }
 
 /// The pieces of a plan before its totals.
