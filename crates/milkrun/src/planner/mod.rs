@@ -204,8 +204,11 @@ struct Effort {
 /// window.
 type SlotKey = Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>;
 
+/// The loops of one (day, wave) problem, or why the engine refused it.
+type Routed = Result<Vec<RoutedLoop>, String>;
+
 /// Loops solved per (day, wave) job set, shared across candidates.
-type LoopCache = HashMap<SlotKey, Result<Vec<RoutedLoop>, String>>;
+type LoopCache = HashMap<SlotKey, Routed>;
 
 /// A loop as solved, with pickups as positions in its job list.
 #[derive(Debug, Clone)]
@@ -654,7 +657,7 @@ impl MilkRunPlanner {
             }
         }
         let threads = self.threads.clamp(1, todo.len().max(1));
-        let solved: Vec<Vec<(SlotKey, Result<Vec<RoutedLoop>, String>)>> = std::thread::scope(|scope| {
+        let solved: Vec<Vec<(SlotKey, Routed)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let todo = &todo;
