@@ -29,7 +29,7 @@ fn demo_plant_is_planned_checked_and_beats_the_simple_policies() {
             }
         })
         .unwrap();
-    assert!(candidates > inbound.suppliers.len(), "progress reports every candidate");
+    assert!(candidates >= 3, "progress reports the start, the improvement and the finalists: {candidates}");
     assert_checked(&network, &inbound, &plan);
     assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     assert!(plan.services.iter().any(|s| matches!(s, Service::MilkRun(_))));

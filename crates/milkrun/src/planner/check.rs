@@ -380,7 +380,8 @@ pub enum PlanViolation {
         /// Window close.
         close: Duration,
     },
-    /// Loading starts while the supplier's site is closed (outside all its windows).
+    /// Loading starts while the supplier's site is closed, or ends after it closes (no opening
+    /// window holds the whole loading).
     SiteClosedAtStart {
         /// The loop.
         loop_index: usize,
@@ -744,7 +745,7 @@ impl fmt::Display for PlanViolation {
             ),
             Self::SiteClosedAtStart { loop_index, stop, pickup, start } => write!(
                 f,
-                "loop {loop_index} stop {stop}: loading of pickup {pickup} starts at {}, when the supplier is closed",
+                "loop {loop_index} stop {stop}: loading of pickup {pickup} starts at {}, outside the supplier's opening hours or running past its closing",
                 Clock(start.0)
             ),
             Self::Timetable { loop_index, stop, field, recorded, expected } => {
@@ -1434,7 +1435,11 @@ impl Checker<'_> {
                     });
                 }
                 if let Some(sup_site) = network.sites().get(site) {
-                    if !sup_site.windows.is_empty() && !sup_site.windows.iter().any(|w| w.contains(start)) {
+                    // Loading starts and ends within one opening window of the supplier.
+                    let end = Duration(start.get().saturating_add(p.service.get()));
+                    if !sup_site.windows.is_empty()
+                        && !sup_site.windows.iter().any(|w| w.contains(start) && end <= w.close)
+                    {
                         self.push(PlanViolation::SiteClosedAtStart {
                             loop_index: l,
                             stop: s,
@@ -1612,8 +1617,17 @@ impl Checker<'_> {
         }
         let reported =
             self.plan.issues.iter().any(|i| matches!(i, PlanIssue::StorageExceeded { part: p, .. } if *p == id));
-        if stock_peak > max + EPS && !reported {
-            self.push(PlanViolation::AboveMax { part: id, at: high_at, stock: stock_peak, max: part.max_containers });
+        // Later weeks of the repeating plan hold less than one container more than the first
+        // when a cycle collects more than it consumes (whole containers, rounded up
+        // cumulatively): the limit must hold with that container.
+        let carry = if surplus > 1e-9 { 1.0 } else { 0.0 };
+        if stock_peak + carry > max + EPS && !reported {
+            self.push(PlanViolation::AboveMax {
+                part: id,
+                at: high_at,
+                stock: stock_peak + carry,
+                max: part.max_containers,
+            });
         }
         let integral = curve.initial * WEEK as f64 + arriving.iter().map(|&(t, q)| q * (WEEK - t) as f64).sum::<f64>()
             - consumed_integral(cycle, per_day);

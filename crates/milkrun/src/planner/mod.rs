@@ -76,6 +76,8 @@ pub struct MilkRunPlanner {
     seed: u64,
     iterations: u64,
     improve_rounds: usize,
+    max_candidates: usize,
+    time_limit: Option<std::time::Duration>,
     threads: usize,
     rate_card: Option<RateCard>,
     carriers: CarrierRegistry,
@@ -94,6 +96,8 @@ impl Default for MilkRunPlanner {
             seed: 1,
             iterations: 400,
             improve_rounds: 1,
+            max_candidates: 60,
+            time_limit: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             rate_card: None,
             carriers: CarrierRegistry::uk_defaults(),
@@ -119,6 +123,21 @@ impl MilkRunPlannerBuilder {
     #[must_use]
     pub fn iterations(mut self, iterations: u64) -> Self {
         self.planner.iterations = iterations.max(1);
+        self
+    }
+    /// Most candidate plans the improvement prices, the most promising first (default 60):
+    /// each re-routes the days of one supplier. Deterministic, unlike a time limit.
+    #[must_use]
+    pub fn max_candidates(mut self, n: usize) -> Self {
+        self.planner.max_candidates = n;
+        self
+    }
+    /// Stops the improvement after this long (default: no limit). The finalists are still
+    /// routed at full effort after it. With a time limit, the plan depends on the machine's
+    /// speed; without, the same seed gives the same plan.
+    #[must_use]
+    pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
+        self.planner.time_limit = Some(limit);
         self
     }
     /// Threads solving (day, wave) problems in parallel (default: the available cores, at
@@ -172,10 +191,14 @@ struct SupplierInfo {
     parts: Vec<PartInfo>,
     /// Open production days (cycle day indices).
     days: Vec<u32>,
-    /// Per wave: the pickup window (supplier window overlapping the wave most, clipped).
+    /// Per wave: the window loading may start in (the supplier's opening window overlapping
+    /// the wave most, clipped to what a truck from the plant can reach and leave in time),
+    /// and the closing time of that opening window (loading must end by then).
     windows: Vec<Option<TimeWindow>>,
-    /// Frequencies the calendar, waves and storage allow, cheapest estimate first.
-    options: Vec<(Frequency, f64)>,
+    closes: Vec<Duration>,
+    /// Frequencies the calendar, waves and storage allow, cheapest estimate first: (frequency,
+    /// estimated weekly transport + holding, of which holding).
+    options: Vec<(Frequency, f64, f64)>,
 }
 
 /// The fixed context of one planning call.
@@ -262,27 +285,50 @@ impl MilkRunPlanner {
     ) -> Result<MilkRunPlan, Error> {
         let ctx = self.context(network, inbound)?;
         // Candidates are compared with a quick routing effort, the finalists with the full one.
-        let quick = Effort { iterations: (self.iterations / 4).max(50), cache: LoopCache::new() };
+        let quick = Effort { iterations: (self.iterations / 8).max(25), cache: LoopCache::new() };
         let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
         let mut quick = quick;
         let start = self.starting_schedule(&ctx);
         progress(&PlanningStep::Frequencies {
             milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
         });
-        let mut best = self.evaluate(&ctx, &start, &mut quick, false)?.kpis.total;
-        progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: best, kept: true });
+        let first = self.evaluate(&ctx, &start, &mut quick, false)?;
+        let mut best = (first.issues.len(), first.kpis.total);
+        progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: best.1, kept: true });
         let mut best_schedule = start;
 
-        // Direct or milk run, then neighbouring frequencies, supplier by supplier.
-        for _ in 0..self.improve_rounds {
+        // Direct or milk run, then neighbouring frequencies, supplier by supplier, the most
+        // promising (by the estimates) first, within the candidate budget and the time limit.
+        let started = std::time::Instant::now();
+        let mut tried = 0usize;
+        let out_of_budget = |tried: usize| {
+            tried >= self.max_candidates || self.time_limit.is_some_and(|limit| started.elapsed() >= limit)
+        };
+        'rounds: for _ in 0..self.improve_rounds {
             let mut improved = false;
-            for s in 0..ctx.suppliers.len() {
-                for candidate in self.neighbours(&ctx, &best_schedule, s) {
-                    let total = self.evaluate(&ctx, &candidate, &mut quick, false)?.kpis.total;
-                    let kept = total < best;
+            let mut order: Vec<(f64, usize)> = (0..ctx.suppliers.len())
+                .map(|s| {
+                    let best_gain = self
+                        .neighbours(&ctx, &best_schedule, s)
+                        .map(|c| c.iter().map(|x| x.0).fold(f64::INFINITY, f64::min))
+                        .unwrap_or(f64::INFINITY);
+                    (best_gain, s)
+                })
+                .collect();
+            order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(_, s) in &order {
+                for (_, candidate) in self.neighbours(&ctx, &best_schedule, s)? {
+                    if out_of_budget(tried) {
+                        break 'rounds;
+                    }
+                    tried += 1;
+                    let plan = self.evaluate(&ctx, &candidate, &mut quick, false)?;
+                    let total = plan.kpis.total;
+                    // Fewer issues first (unrouted pickups, storage overflow), then cost.
+                    let kept = (plan.issues.len(), total) < best;
                     progress(&PlanningStep::Candidate {
                         what: format!(
-                            "supplier '{}' {:?}",
+                            "supplier '{}' {}",
                             ctx.network.sites()[ctx.suppliers[s].site.index()].name,
                             candidate.services[s]
                         ),
@@ -290,7 +336,7 @@ impl MilkRunPlanner {
                         kept,
                     });
                     if kept {
-                        best = total;
+                        best = (plan.issues.len(), total);
                         best_schedule = candidate;
                         improved = true;
                     }
@@ -309,6 +355,23 @@ impl MilkRunPlanner {
             let Some(schedule) = policy_schedule(&ctx, policy) else { continue };
             if schedule == best_schedule {
                 continue;
+            }
+            // On large plants (more than LARGE_PLANT pickups a week) the policy is screened at
+            // the quick effort first and routed at full effort only if it comes within 1 % of
+            // the improved plan there: full-effort routing of a whole week dominates the
+            // planning time. Below that size the comparison is always at full effort.
+            let pickups: usize = schedule.slots.iter().map(Vec::len).sum();
+            if pickups > LARGE_PLANT && policy == SimplePolicy::DailyMilkRun {
+                let screen = self.evaluate(&ctx, &schedule, &mut quick, false)?;
+                let rank = (screen.issues.len(), screen.kpis.total.get() as f64);
+                if rank > (best.0, best.1.get() as f64 * 1.01) {
+                    progress(&PlanningStep::Candidate {
+                        what: format!("{policy:?} (screened)"),
+                        total: screen.kpis.total,
+                        kept: false,
+                    });
+                    continue;
+                }
             }
             let plan = self.evaluate(&ctx, &schedule, &mut full, false)?;
             // Fewer issues first (unrouted pickups, storage overflow), then cost.
@@ -466,7 +529,7 @@ impl MilkRunPlanner {
             let travel = network.travel();
             let out = travel.duration(plant.index(), s.site.index()).get();
             let back = travel.duration(s.site.index(), plant.index()).get();
-            let windows: Vec<Option<TimeWindow>> = waves
+            let chosen: Vec<Option<(TimeWindow, Duration)>> = waves
                 .iter()
                 .map(|w| {
                     let site_windows =
@@ -476,12 +539,15 @@ impl MilkRunPlanner {
                         .filter_map(|sw| {
                             let open = sw.open.max(Duration(w.open.get() + out));
                             let close = sw.close.min(Duration(w.close.get() - back - s.loading.get()));
-                            (open <= close).then(|| TimeWindow::new(open, close))
+                            let close = close.min(Duration(sw.close.get().saturating_sub(s.loading.get())));
+                            (open <= close).then(|| (TimeWindow::new(open, close), sw.close))
                         })
-                        .max_by_key(|x| (x.close.get() - x.open.get(), -x.open.get()))
+                        .max_by_key(|(x, _)| (x.close.get() - x.open.get(), -x.open.get()))
                 })
                 .collect();
-            suppliers.push(SupplierInfo { site: s.site, parts, days, windows, options: Vec::new() });
+            let windows = chosen.iter().map(|c| c.map(|c| c.0)).collect();
+            let closes = chosen.iter().map(|c| c.map_or(Duration::ZERO, |c| c.1)).collect();
+            suppliers.push(SupplierInfo { site: s.site, parts, days, windows, closes, options: Vec::new() });
         }
         let mut ctx = Ctx { network, inbound, suppliers, waves };
         let menu = self.menu_for(&ctx);
@@ -514,7 +580,7 @@ impl MilkRunPlanner {
 
     /// The frequencies supplier `s` can be given, with their estimated weekly cost, cheapest
     /// first.
-    fn price_options(&self, ctx: &Ctx<'_>, s: usize, menu: &[Frequency]) -> Vec<(Frequency, f64)> {
+    fn price_options(&self, ctx: &Ctx<'_>, s: usize, menu: &[Frequency]) -> Vec<(Frequency, f64, f64)> {
         let info = &ctx.suppliers[s];
         let waves_open = info.windows.iter().filter(|w| w.is_some()).count() as u32;
         let mut out = Vec::new();
@@ -527,22 +593,31 @@ impl MilkRunPlanner {
             let mut holding = 0.0;
             let mut fits = true;
             let mut kg = 0.0;
+            let mut quantities = Vec::with_capacity(info.parts.len());
             for p in &info.parts {
                 let q = stock::quantities(&p.consumption, &times);
+                quantities.push(q.clone());
                 let arrivals: Vec<(CycleTime, u32)> = times.iter().copied().zip(q.iter().copied()).collect();
                 let curve =
                     stock::curve(p.flow.part, &p.consumption, &arrivals, p.safety, f64::from(p.flow.max_containers));
-                if curve.peak > f64::from(p.flow.max_containers) + 1e-9 {
+                if curve.storage_peak() > f64::from(p.flow.max_containers) + 1e-9 {
                     fits = false;
                 }
                 holding += curve.average * 7.0 * p.flow.holding_per_day.get() as f64;
                 kg += q.iter().map(|&x| f64::from(x)).sum::<f64>() * p.gross_kg;
             }
+            // Every pickup must fit the largest vehicle (a bigger one is a full truckload:
+            // several trucks, outside the milk run).
+            let largest = largest_capacity(ctx.network);
+            fits &= (0..times.len()).all(|k| {
+                let p = make_pickup(ctx, s, 0, 0, info.parts.iter().zip(&quantities).map(|(p, q)| (p, q[k])));
+                p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c)
+            });
             if !fits {
                 continue;
             }
             let per_pickup = pickup_cost_estimate(ctx, s, kg / f64::from(f.per_week().max(1)));
-            out.push((f, f64::from(f.per_week()) * per_pickup + holding));
+            out.push((f, f64::from(f.per_week()) * per_pickup + holding, holding));
         }
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
@@ -555,18 +630,33 @@ impl MilkRunPlanner {
 
     /// Schedules differing from `base` in supplier `s` only: direct instead of milk run (or
     /// back), and the next lower and higher frequencies it can be given.
-    fn neighbours(&self, ctx: &Ctx<'_>, base: &Schedule, s: usize) -> Vec<Schedule> {
+    /// The candidates, each with its estimated change of weekly cost (negative: cheaper).
+    fn neighbours(&self, ctx: &Ctx<'_>, base: &Schedule, s: usize) -> Result<Vec<(f64, Schedule)>, Error> {
         let current = base.services[s];
         let f = current.frequency();
-        let mut options: Vec<Frequency> = ctx.suppliers[s].options.iter().map(|o| o.0).collect();
-        options.sort_unstable_by_key(|o| (o.per_week(), o.days));
-        let at = options.iter().position(|&o| o == f);
+        let info = &ctx.suppliers[s];
+        let mut options: Vec<&(Frequency, f64, f64)> = info.options.iter().collect();
+        options.sort_unstable_by_key(|o| (o.0.per_week(), o.0.days));
+        let estimate = |g: Frequency| options.iter().find(|o| o.0 == g).map(|o| (o.1, o.2));
         let mut services = Vec::new();
-        services.push(match current {
-            Service::MilkRun(f) => Service::Direct(f),
-            Service::Direct(f) => Service::MilkRun(f),
-        });
-        if let Some(k) = at {
+        // The other way of shipping, if the estimates make it plausible: direct at the same
+        // frequency against the estimated milk-run cost, within half as much again.
+        if let Some((milk_run, holding)) = estimate(f) {
+            let kg = per_pickup_kg(ctx, s, f);
+            let service = ctx.inbound.suppliers[s].loading;
+            let (direct, _) = self.direct(ctx, info.site.index(), [kg, 0.0], f.per_week(), service)?;
+            let alone = direct.get() as f64 + holding;
+            if alone < 1.5 * milk_run {
+                let (svc, gain) = match current {
+                    Service::MilkRun(f) => (Service::Direct(f), alone - milk_run),
+                    Service::Direct(f) => (Service::MilkRun(f), milk_run - alone),
+                };
+                services.push((svc, gain));
+            }
+        }
+        // The next lower and higher frequencies, unless estimated half as dear again.
+        if let Some(k) = options.iter().position(|o| o.0 == f) {
+            let here = options[k].1;
             let wrap = |g: Frequency| {
                 if matches!(current, Service::Direct(_)) {
                     Service::Direct(g)
@@ -574,26 +664,28 @@ impl MilkRunPlanner {
                     Service::MilkRun(g)
                 }
             };
-            if k > 0 {
-                services.push(wrap(options[k - 1]));
-            }
-            if k + 1 < options.len() {
-                services.push(wrap(options[k + 1]));
+            for j in [k.checked_sub(1), Some(k + 1)].into_iter().flatten() {
+                if let Some(o) = options.get(j) {
+                    if o.1 <= 1.5 * here {
+                        services.push((wrap(o.0), o.1 - here));
+                    }
+                }
             }
         }
-        services
+        let mut load = slot_loads(ctx, base);
+        let kg_now = per_pickup_kg(ctx, s, f);
+        for &(d, w) in &base.slots[s] {
+            load[d as usize * ctx.waves.len() + w] -= kg_now;
+        }
+        Ok(services
             .into_iter()
-            .map(|svc| {
+            .map(|(svc, gain)| {
                 let mut next = base.clone();
                 next.services[s] = svc;
-                let mut load = slot_loads(ctx, &next);
-                for &(d, w) in &next.slots[s] {
-                    load[d as usize * ctx.waves.len() + w] -= per_pickup_kg(ctx, s, current.frequency());
-                }
                 next.slots[s] = place(ctx, &load, s, svc.frequency());
-                next
+                (gain, next)
             })
-            .collect()
+            .collect())
     }
 
     /// Routes and prices a schedule.
@@ -619,16 +711,37 @@ impl MilkRunPlanner {
             part_quantities.push(q);
         }
         let mut by_slot: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+        let mut issues = Vec::new();
+        let largest = largest_capacity(network);
         for (k, p) in pickups.iter().enumerate() {
             if matches!(schedule.services[p.supplier], Service::MilkRun(_)) {
-                by_slot.entry((p.day, p.wave)).or_default().push(k);
+                let fits = p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c);
+                if p.window.open > p.window.close {
+                    issues.push(PlanIssue::Unrouted {
+                        pickup: k,
+                        reason: format!(
+                            "loading of {} s does not fit the supplier's opening hours in wave {}",
+                            p.service.get(),
+                            p.wave
+                        ),
+                    });
+                } else if fits {
+                    by_slot.entry((p.day, p.wave)).or_default().push(k);
+                } else {
+                    issues.push(PlanIssue::Unrouted {
+                        pickup: k,
+                        reason: format!(
+                            "load {:?} or empties {:?} exceed the largest vehicle {largest:?}",
+                            p.load, p.empties
+                        ),
+                    });
+                }
             }
         }
         let mut slots: Vec<(u32, usize)> = by_slot.keys().copied().collect();
         slots.sort_unstable();
         let effort_iterations = effort.iterations;
         let mut loops = Vec::new();
-        let mut issues = Vec::new();
         let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
         let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
         let key_of = |slot: &(u32, usize)| -> SlotKey {
@@ -763,10 +876,10 @@ impl MilkRunPlanner {
                     .filter_map(|(i, &k)| arrivals[k].map(|a| (a, part_quantities[s][j][i])))
                     .collect();
                 let curve = stock::curve(p.flow.part, &p.consumption, &arr, p.safety, f64::from(p.flow.max_containers));
-                if curve.peak > f64::from(p.flow.max_containers) + 1e-6 {
+                if curve.storage_peak() > f64::from(p.flow.max_containers) + 1e-6 {
                     issues.push(PlanIssue::StorageExceeded {
                         part: p.flow.part,
-                        peak: curve.peak,
+                        peak: curve.storage_peak(),
                         max: p.flow.max_containers,
                     });
                 }
@@ -914,6 +1027,10 @@ impl MilkRunPlanner {
         let mut shapley_cost = vec![0.0f64; n];
         let mut proportional_cost = vec![0.0f64; n];
         let mut loop_co2e_total = 0.0;
+        let mut loops_per_day_type = vec![vec![0u32; types.len()]; 7];
+        for l in &loops {
+            loops_per_day_type[l.day as usize][l.vehicle_type.index()] += 1;
+        }
         for l in loops.iter().filter(|_| detail) {
             let t = l.vehicle_type.index();
             let model = consumption_model(&types[t]);
@@ -943,10 +1060,13 @@ impl MilkRunPlanner {
                 let share = if sum > 0.0 { w / sum } else { 1.0 / l.stops.len() as f64 };
                 co2e[pickups[st.pickup].supplier] += share * e.emissions.wtw.kg();
             }
-            // Cost sharing of the loop: its variable cost plus the vehicle's fixed cost per loop
-            // that vehicle runs a day (one per wave).
-            let loop_cost = l.variable_cost.get() as f64 + types[t].fixed_cost.get() as f64 / ctx.waves.len() as f64;
-            let (sh, pr) = self.share_loop(ctx, l, &pickups, loop_cost)?;
+            // Cost sharing of the loop: its variable cost plus its part of the day's fixed cost
+            // of its vehicle type (the vehicles used that day, over the loops they ran).
+            let day = l.day as usize;
+            let runs = loops_per_day_type[day][t].max(1);
+            let loop_cost = l.variable_cost.get() as f64
+                + types[t].fixed_cost.get() as f64 * f64::from(fixed_per_day[day][t]) / f64::from(runs);
+            let (sh, pr) = self.share_loop(ctx, l, loop_cost)?;
             for ((st, a), b) in l.stops.iter().zip(sh).zip(pr) {
                 shapley_cost[pickups[st.pickup].supplier] += a;
                 proportional_cost[pickups[st.pickup].supplier] += b;
@@ -962,8 +1082,10 @@ impl MilkRunPlanner {
                 continue;
             }
             let mass = mine.iter().map(|p| p.load[0] as f64).sum::<f64>() / f64::from(shipments);
+            let places = mine.iter().map(|p| p.load[1]).max().unwrap_or(0);
             let service = mine.iter().map(|p| p.service.get()).max().unwrap_or(0);
-            let (cost, kg) = self.direct(ctx, info.site.index(), mass, shipments, Duration(service))?;
+            let (cost, kg) =
+                self.direct(ctx, info.site.index(), [mass, places as f64], shipments, Duration(service))?;
             direct_cost[s] = cost;
             direct_co2e[s] = kg;
         }
@@ -1013,13 +1135,7 @@ impl MilkRunPlanner {
     /// stand-alone cost, of the game whose coalition cost is the shortest closed tour from the
     /// plant through the coalition's suppliers (distance cost, windows ignored) plus the
     /// vehicle's share; exact (Held-Karp) up to 12 stops, equal split of the rest beyond.
-    fn share_loop(
-        &self,
-        ctx: &Ctx<'_>,
-        l: &Loop,
-        pickups: &[Pickup],
-        total: f64,
-    ) -> Result<(Vec<f64>, Vec<f64>), Error> {
+    fn share_loop(&self, ctx: &Ctx<'_>, l: &Loop, total: f64) -> Result<(Vec<f64>, Vec<f64>), Error> {
         let k = l.stops.len();
         if k == 0 {
             return Ok((Vec::new(), Vec::new()));
@@ -1036,7 +1152,6 @@ impl MilkRunPlanner {
         let tours = held_karp(&sites, plant, d);
         let per_unit = v.unit_distance_cost as f64;
         let fixed = total - l.variable_cost.get() as f64;
-        let _ = pickups;
         let cost =
             |c: Coalition| -> Result<f64, milkrun_cost::CostError> { Ok(tours[c.0 as usize] * per_unit + fixed) };
         let game = Game::from_fn(k, cost)?;
@@ -1056,25 +1171,31 @@ impl MilkRunPlanner {
         &self,
         ctx: &Ctx<'_>,
         site: usize,
-        mass: f64,
+        load: [f64; 2],
         shipments: u32,
         handling: Duration,
     ) -> Result<(Money, f64), Error> {
         let network = ctx.network;
         let plant = ctx.inbound.plant.index();
         let distance = network.travel().distance(site, plant);
+        let mass = load[0];
         let supplier = DirectSupplier { supplier: site as u32, distance, mass: Kilograms(mass), shipments };
         let base = if let Some(card) = &self.rate_card {
             direct_baseline(&[supplier], &DirectMode::Carrier(card))?
         } else {
-            // The smallest vehicle type that carries the mass.
+            // The smallest vehicle type that carries the shipment (kg and pallet places), or
+            // enough of the largest: a shipment then takes several trucks.
             let types = network.vehicle_types();
+            let cap =
+                |v: &milkrun_model::VehicleType, d: usize| v.capacity.amounts().get(d).copied().unwrap_or(0) as f64;
             let v = types
                 .iter()
-                .filter(|v| v.capacity.amounts()[0] as f64 >= mass)
+                .filter(|v| cap(v, 0) >= load[0] && cap(v, 1) >= load[1])
                 .min_by_key(|v| v.capacity.amounts()[0])
                 .or_else(|| types.iter().max_by_key(|v| v.capacity.amounts()[0]))
                 .ok_or_else(|| Error::InvalidInput { item: "fleet".into(), reason: "no vehicle type".into() })?;
+            let trucks =
+                (0..2).map(|d| if cap(v, d) > 0.0 { (load[d] / cap(v, d)).ceil() } else { 1.0 }).fold(1.0, f64::max);
             let tariff = Tariff {
                 fixed_per_day: v.fixed_cost,
                 per_km: v.unit_distance_cost as f64 * 1000.0,
@@ -1092,15 +1213,24 @@ impl MilkRunPlanner {
                 handling,
                 working_day: Duration::hours(8),
             };
-            let capped = DirectSupplier { mass: Kilograms(mass.min(v.capacity.amounts()[0] as f64)), ..supplier };
+            let capped = DirectSupplier {
+                mass: Kilograms(mass / trucks),
+                shipments: shipments.saturating_mul(trucks as u32),
+                ..supplier
+            };
             direct_baseline(&[capped], &mode)?
         };
         Ok(base.first().map_or((Money(0), 0.0), |b| (b.cost, b.emissions.wtw.kg())))
     }
 }
 
-/// A simple policy the planner is compared with (and never worse than: both are finalists of
-/// every plan).
+/// Pickups a week above which the daily milk-run policy is screened at the quick routing
+/// effort before it is routed at full effort (see [`MilkRunPlanner::plan_with_progress`]).
+const LARGE_PLANT: usize = 400;
+
+/// A simple policy the planner is compared with, and never worse than: both are finalists of
+/// every plan (on plants of more than 400 pickups a week, the daily milk run is a finalist when
+/// the quick routing effort puts it within 1 % of the improved plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimplePolicy {
     /// Every supplier collected by the milk runs once on each of its open production days.
@@ -1170,6 +1300,42 @@ fn held_karp(sites: &[usize], depot: usize, d: impl Fn(usize, usize) -> f64) -> 
             .fold(f64::INFINITY, f64::min);
     }
     tours
+}
+
+/// Loading time of an average pickup of supplier `s` at frequency `f`.
+fn typical_service(ctx: &Ctx<'_>, s: usize, f: Frequency) -> Duration {
+    let supplier = &ctx.inbound.suppliers[s];
+    let per_week = f64::from(f.per_week().max(1));
+    let places: f64 = ctx.suppliers[s]
+        .parts
+        .iter()
+        .map(|p| {
+            let q = p.consumption.weekly() / per_week;
+            let per_place = f64::from(p.flow.per_place);
+            (q / per_place).ceil() * if p.returnable { 2.0 } else { 1.0 }
+        })
+        .sum();
+    supplier.loading + Duration((supplier.loading_per_place.get() as f64 * places).round() as i64)
+}
+
+/// When loading of `service` may start at supplier `info` in `wave`: its start window, closed
+/// early enough for loading to end when the supplier closes. `None` if the wave cannot serve
+/// it, or loading this long no longer fits (an empty window, `open > close`, is returned as
+/// such so the engine reports the pickup).
+fn loading_window(info: &SupplierInfo, wave: usize, service: Duration) -> Option<TimeWindow> {
+    let w = info.windows.get(wave).copied().flatten()?;
+    let close = w.close.min(Duration(info.closes[wave].get().saturating_sub(service.get())));
+    Some(TimeWindow::new(w.open, close))
+}
+
+/// The largest capacity of any vehicle type, per dimension.
+fn largest_capacity(network: &Problem) -> Vec<i64> {
+    let dims = network.dimensions().len();
+    (0..dims)
+        .map(|d| {
+            network.vehicle_types().iter().map(|v| v.capacity.amounts().get(d).copied().unwrap_or(0)).max().unwrap_or(0)
+        })
+        .collect()
 }
 
 /// The linear consumption model of the DEFRA-style class a vehicle's payload falls in.
@@ -1288,24 +1454,32 @@ fn place(ctx: &Ctx<'_>, load: &[f64], s: usize, f: Frequency) -> Vec<(u32, usize
     let waves = ctx.waves.len();
     let info = &ctx.suppliers[s];
     let per_pickup = per_pickup_kg(ctx, s, f);
+    let service = typical_service(ctx, s, f);
+    let open: Vec<usize> =
+        (0..waves).filter(|&w| loading_window(info, w, service).is_some_and(|x| x.open <= x.close)).collect();
+    // The same waves every visiting day (a stable timetable): every choice of `loops` open
+    // waves, as bit masks.
+    let wave_sets: Vec<Vec<usize>> = (0u32..1 << open.len())
+        .filter(|m| m.count_ones() == f.loops)
+        .map(|m| (0..open.len()).filter(|&i| m >> i & 1 == 1).map(|i| open[i]).collect())
+        .collect();
     let mut best: Option<(f64, Vec<(u32, usize)>)> = None;
     for offset in 0..info.days.len().max(1) {
         let days = spread(&info.days, f.days as usize, offset);
-        let mut trial = load.to_vec();
-        let mut chosen = Vec::new();
-        for &d in &days {
-            let mut open: Vec<usize> = (0..waves).filter(|&w| info.windows[w].is_some()).collect();
-            open.sort_by(|&a, &b| {
-                trial[d as usize * waves + a].total_cmp(&trial[d as usize * waves + b]).then(a.cmp(&b))
-            });
-            for &w in open.iter().take(f.loops as usize) {
-                trial[d as usize * waves + w] += per_pickup;
-                chosen.push((d, w));
+        for set in &wave_sets {
+            let mut trial = load.to_vec();
+            let mut chosen = Vec::with_capacity(days.len() * set.len());
+            for &d in &days {
+                for &w in set {
+                    trial[d as usize * waves + w] += per_pickup;
+                    chosen.push((d, w));
+                }
             }
-        }
-        let worst = trial.iter().copied().fold(0.0, f64::max);
-        if best.as_ref().is_none_or(|b| worst < b.0 - 1e-9) {
-            best = Some((worst, chosen));
+            // Level the slots: the sum of squared loads is least when they are even.
+            let spread_cost: f64 = trial.iter().map(|x| x * x).sum();
+            if best.as_ref().is_none_or(|b| spread_cost < b.0 * (1.0 - 1e-12)) {
+                best = Some((spread_cost, chosen));
+            }
         }
     }
     let mut chosen = best.map(|b| b.1).unwrap_or_default();
@@ -1342,6 +1516,6 @@ fn make_pickup<'a>(
         load: vec![kg.round() as i64, places],
         empties: vec![empty_kg.round() as i64, empty_places],
         service,
-        window: ctx.suppliers[s].windows[wave].unwrap_or(ctx.waves[wave]),
+        window: loading_window(&ctx.suppliers[s], wave, service).unwrap_or(ctx.waves[wave]),
     }
 }

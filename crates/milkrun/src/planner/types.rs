@@ -110,6 +110,15 @@ pub enum Service {
     Direct(Frequency),
 }
 
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MilkRun(g) => write!(f, "milk run {g}"),
+            Self::Direct(g) => write!(f, "direct {g}"),
+        }
+    }
+}
+
 impl Service {
     /// The frequency, either way.
     #[must_use]
@@ -225,6 +234,18 @@ pub struct StockCurve {
     /// collected, consumption is fractional): what builds up per week unless a pickup skips
     /// it.
     pub surplus_per_cycle: f64,
+}
+
+impl StockCurve {
+    /// The highest stock in any week of the repeating plan: [`StockCurve::peak`], plus one
+    /// container when the cycle collects more than it consumes. Quantities round up
+    /// cumulatively from the first week (a pickup collects what was consumed since the last
+    /// one, less what earlier roundings brought in), so later weeks hold less than one container
+    /// more than the first at any moment. Storage limits are checked against this.
+    #[must_use]
+    pub fn storage_peak(&self) -> f64 {
+        self.peak + if self.surplus_per_cycle > 1e-9 { 1.0 } else { 0.0 }
+    }
 }
 
 /// Something the plan could not achieve, reported rather than hidden.
