@@ -441,40 +441,33 @@ fn part_name<'a>(network: &'a Problem, c: &StockCurve) -> (&'a str, &'a str) {
 /// Stock curves by peak stock relative to the storage limit, highest first.
 fn closest_to_limit(plan: &MilkRunPlan) -> Vec<&StockCurve> {
     let mut curves: Vec<&StockCurve> = plan.stock.iter().filter(|c| c.max > 0.0).collect();
-    curves.sort_by(|a, b| (b.peak / b.max).total_cmp(&(a.peak / a.max)));
+    curves.sort_by(|a, b| (b.storage_peak() / b.max).total_cmp(&(a.storage_peak() / a.max)));
     curves
 }
 
 fn print_stock(network: &Problem, plan: &MilkRunPlan) {
     println!("\nPlant stock, the 8 parts closest to their storage limit (containers)");
     println!(
-        "  {:<18} {:<20} {:>7} {:>6} {:>6} {:>6} {:>6} {:>9}  limit reached",
-        "part", "supplier", "safety", "min", "avg", "peak", "limit", "surplus"
+        "  {:<18} {:<20} {:>7} {:>6} {:>6} {:>6} {:>8} {:>6} {:>9}",
+        "part", "supplier", "safety", "min", "avg", "peak", "any week", "limit", "surplus"
     );
     for c in closest_to_limit(plan).into_iter().take(8) {
         let (part, town) = part_name(network, c);
-        // Whole containers are collected: a cycle may collect a fraction more than it consumes,
-        // and the surplus carries over into the next week.
-        let reached = if c.peak > c.max {
-            "week 1".to_string()
-        } else if c.surplus_per_cycle > 1e-9 {
-            format!("week {:.0}", ((c.max - c.peak) / c.surplus_per_cycle).floor() + 2.0)
-        } else {
-            "never".into()
-        };
         println!(
-            "  {:<18} {:<20} {:>7.1} {:>6.1} {:>6.1} {:>6.1} {:>6.0} {:>+9.2}  {reached}",
+            "  {:<18} {:<20} {:>7.1} {:>6.1} {:>6.1} {:>6.1} {:>8.1} {:>6.0} {:>+9.2}",
             clip(part, 18),
             clip(town, 20),
             c.safety,
             c.min,
             c.average,
             c.peak,
+            c.storage_peak(),
             c.max,
             c.surplus_per_cycle
         );
     }
-    println!("  surplus: containers collected per week beyond the week's consumption (whole containers)");
+    println!("  surplus: containers the first week collects beyond its consumption (whole containers);");
+    println!("  later weeks collect that much less, so no week peaks above 'any week' (peak + 1 if any surplus)");
 }
 
 /// A stock curve as (hours since Monday 00:00, value) points.

@@ -3,10 +3,14 @@
 //!
 //! This facade re-exports the validated domain model ([`model`]), the file formats
 //! ([`formats`]), the routing engine ([`routing`]), the inventory engine ([`inventory`]) and
-//! cost and emissions ([`cost`]), and composes them into planners. Today it holds the walking skeleton: a
-//! [`WeeklyMilkRunPlanner`] that turns a weekly demand description into a week of loops with
-//! timetables, routing each day with [`ClarkeWrightSavings`], a **construction heuristic, not
-//! an optimiser**; the weekly planner moves onto the routing engine with the milk-run planner.
+//! cost and emissions ([`cost`]), and composes them into planners:
+//! - [`MilkRunPlanner`] ([`planner`]): decides each supplier's pickup frequency, days and
+//!   waves, the quantities in whole containers, the loops and timetables (routing engine), and
+//!   prices the plan (transport, holding, CO2e, each supplier's share) against direct
+//!   shipping; [`planner::check_plan`] verifies a plan independently. Guide: `docs/guide.md`.
+//! - [`WeeklyMilkRunPlanner`], the walking skeleton: turns given recurring patterns into a week
+//!   of loops with timetables, routing each day with [`ClarkeWrightSavings`], a **construction
+//!   heuristic, not an optimiser**.
 //!
 //! ```
 //! use milkrun::model::check_solution;
@@ -56,3 +60,8 @@ pub use milkrun_model::{
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guide's examples (`docs/guide.md`), compiled and run as doc tests.
+#[doc = include_str!("../../../docs/guide.md")]
+#[cfg(doctest)]
+pub struct GuideDoctests;

@@ -1132,8 +1132,9 @@ impl MilkRunPlanner {
     }
 
     /// Splits `total` among a loop's stops: the Shapley value and shares proportional to
-    /// stand-alone cost, of the game whose coalition cost is the shortest closed tour from the
-    /// plant through the coalition's suppliers (distance cost, windows ignored) plus the
+    /// stand-alone cost, of the game whose coalition cost is the cheapest closed tour from the
+    /// plant through the coalition's suppliers (distance and driving-time cost, windows
+    /// ignored) plus the
     /// vehicle's share; exact (Held-Karp) up to 12 stops, equal split of the rest beyond.
     fn share_loop(&self, ctx: &Ctx<'_>, l: &Loop, total: f64) -> Result<(Vec<f64>, Vec<f64>), Error> {
         let k = l.stops.len();
@@ -1148,18 +1149,22 @@ impl MilkRunPlanner {
         let plant = ctx.inbound.plant.index();
         let v = &network.vehicle_types()[l.vehicle_type.index()];
         let sites: Vec<usize> = l.stops.iter().map(|s| s.site.index()).collect();
-        let d = |a: usize, b: usize| network.travel().distance(a, b).get() as f64;
+        // A leg costs what the vehicle charges for its distance and its driving time (loading
+        // and waiting are left out of the coalition tours).
+        let travel = network.travel();
+        let (per_m, per_s) = (v.unit_distance_cost as f64, v.unit_duration_cost as f64);
+        let d = |a: usize, b: usize| {
+            per_m * travel.distance(a, b).get() as f64 + per_s * travel.duration(a, b).get() as f64
+        };
         let tours = held_karp(&sites, plant, d);
-        let per_unit = v.unit_distance_cost as f64;
         let fixed = total - l.variable_cost.get() as f64;
-        let cost =
-            |c: Coalition| -> Result<f64, milkrun_cost::CostError> { Ok(tours[c.0 as usize] * per_unit + fixed) };
+        let cost = |c: Coalition| -> Result<f64, milkrun_cost::CostError> { Ok(tours[c.0 as usize] + fixed) };
         let game = Game::from_fn(k, cost)?;
         let raw = shapley(&game);
         let grand = game.grand_cost();
         let scale = if grand > 0.0 { total / grand } else { 0.0 };
         let sh: Vec<f64> = raw.iter().map(|x| x * scale).collect();
-        let pr = proportional_to_stand_alone(k, |c: Coalition| Ok(tours[c.0 as usize] * per_unit + fixed))?;
+        let pr = proportional_to_stand_alone(k, |c: Coalition| Ok(tours[c.0 as usize] + fixed))?;
         let pr_sum: f64 = pr.iter().sum();
         let pr: Vec<f64> =
             pr.iter().map(|x| if pr_sum > 0.0 { x * total / pr_sum } else { total / k as f64 }).collect();
@@ -1211,7 +1216,10 @@ impl MilkRunPlanner {
                 carriers: &self.carriers,
                 speed,
                 handling,
-                working_day: Duration::hours(8),
+                // A truck is available over the waves: a direct trip pays the day's fixed cost
+                // in proportion to its hours over the waves' total, as loops share a truck's
+                // day among the waves it runs.
+                working_day: Duration(ctx.waves.iter().map(|w| w.close.get() - w.open.get()).sum::<i64>().max(1)),
             };
             let capped = DirectSupplier {
                 mass: Kilograms(mass / trucks),
@@ -1355,28 +1363,33 @@ fn consumption_model(v: &milkrun_model::VehicleType) -> ConsumptionModel {
     ConsumptionModel::Linear(model)
 }
 
-/// Estimated cost of one pickup of `kg` at supplier `s`: the detour into a loop (twice the
-/// distance to the nearest other supplier, or the round trip from the plant if shorter), its
-/// loading time, and its share by mass of a loaded truck's fixed cost per wave.
+/// Estimated cost of one pickup of `kg` at supplier `s`: the detour into a loop (there and
+/// back to the nearest other supplier, or the round trip from the plant if cheaper, at the
+/// largest vehicle's distance and time charges), its loading time, and its share by mass of a
+/// loaded truck's fixed cost per wave.
 fn pickup_cost_estimate(ctx: &Ctx<'_>, s: usize, kg: f64) -> f64 {
     let network = ctx.network;
     let travel = network.travel();
     let plant = ctx.inbound.plant.index();
     let site = ctx.suppliers[s].site.index();
-    let round = (travel.distance(plant, site).get() + travel.distance(site, plant).get()) as f64;
+    let types = network.vehicle_types();
+    let Some(v) = types.iter().max_by_key(|v| v.capacity.amounts()[0]) else { return 0.0 };
+    let (per_m, per_s) = (v.unit_distance_cost as f64, v.unit_duration_cost as f64);
+    let there_and_back = |a: usize, b: usize| {
+        per_m * (travel.distance(a, b).get() + travel.distance(b, a).get()) as f64
+            + per_s * (travel.duration(a, b).get() + travel.duration(b, a).get()) as f64
+    };
+    let round = there_and_back(plant, site);
     let nearest = ctx
         .suppliers
         .iter()
         .filter(|o| o.site.index() != site)
-        .map(|o| (travel.distance(site, o.site.index()).get() + travel.distance(o.site.index(), site).get()) as f64)
+        .map(|o| there_and_back(site, o.site.index()))
         .fold(f64::INFINITY, f64::min);
-    let types = network.vehicle_types();
-    let Some(v) = types.iter().max_by_key(|v| v.capacity.amounts()[0]) else { return 0.0 };
-    let detour = round.min(nearest);
     let loading = ctx.inbound.suppliers[s].loading.get() as f64;
     let cap = v.capacity.amounts()[0].max(1) as f64;
-    let truck = v.fixed_cost.get() as f64 / ctx.waves.len() as f64 + v.unit_distance_cost as f64 * round;
-    detour * v.unit_distance_cost as f64 + loading * v.unit_duration_cost as f64 + (kg / cap).min(1.0) * truck
+    let truck = v.fixed_cost.get() as f64 / ctx.waves.len() as f64 + round;
+    round.min(nearest) + loading * per_s + (kg / cap).min(1.0) * truck
 }
 
 /// Nominal pickup time of supplier `info` on `day` in `wave`: the middle of its pickup window.

@@ -157,7 +157,9 @@ pub struct Pickup {
     pub empties: Vec<i64>,
     /// Service time at the supplier.
     pub service: Duration,
-    /// The pickup window used (the supplier's window that overlaps the wave most).
+    /// When loading may start: the supplier's opening window that overlaps the wave most, cut
+    /// to what a truck leaving the plant in the wave can reach, so that loading ends by the
+    /// supplier's closing and the truck can be back before the wave closes.
     pub window: TimeWindow,
 }
 
@@ -224,7 +226,7 @@ pub struct StockCurve {
     pub initial: f64,
     /// Points at every change of slope or jump, in time order, from 0 to the end of the cycle.
     pub points: Vec<StockPoint>,
-    /// Lowest and highest stock over the cycle.
+    /// Lowest stock over the cycle (the safety stock: the initial stock is chosen so).
     pub min: f64,
     /// Highest stock over the cycle.
     pub peak: f64,
@@ -252,7 +254,10 @@ impl StockCurve {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PlanIssue {
-    /// The part's stock would exceed its storage limit even at the highest feasible frequency.
+    /// The part's stock would exceed its storage limit ([`StockCurve::storage_peak`] above
+    /// the limit) at the actual arrival times, or under a [`SimplePolicy`](super::SimplePolicy)
+    /// whose frequency is too low. (When no frequency of the menu keeps a part within its
+    /// limit at nominal times, planning fails with an error naming the supplier instead.)
     StorageExceeded {
         /// The part.
         part: PartId,
