@@ -121,8 +121,10 @@ impl LocalSearch {
             if !improved && data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
                 improved = true;
             }
-            // O(route length) each: only once the client moves are exhausted.
-            if !improved && (!data.symmetric || data.has_time || data.mixed) && self.reverse_pass(data, tours, eval) {
+            // O(route length) each: only once the client moves are exhausted. Not for windows
+            // on a symmetric matrix: measured on Solomon at 2 s, the pass cost more search time
+            // than it found (0.46-0.60 % mean gap with it, 0.40-0.43 % without).
+            if !improved && (!data.symmetric || data.mixed) && self.reverse_pass(data, tours, eval) {
                 improved = true;
             }
             if !improved {
