@@ -108,6 +108,9 @@ fn run(o: &Options, name: &str, network: &Problem, inbound: &Inbound) -> Result<
         .map_err(|e| e.to_string())?;
     let wall = started.elapsed().as_secs_f64();
     eprintln!("\n  planned in {wall:.2} s");
+    for issue in &plan.issues {
+        eprintln!("  issue: {issue:?}");
+    }
     let report = check_plan(network, inbound, &plan);
     if !report.is_ok() {
         eprintln!("{report}");

@@ -346,6 +346,59 @@ impl MilkRunPlanner {
                 break;
             }
         }
+        // Repair: a part over its storage limit at the routed arrival times (the frequencies
+        // were chosen at nominal times) moves its supplier to the next higher frequency.
+        for _ in 0..3 {
+            let plan = self.evaluate(&ctx, &best_schedule, &mut quick, false)?;
+            let mut over: Vec<usize> = plan
+                .issues
+                .iter()
+                .filter_map(|i| match i {
+                    PlanIssue::StorageExceeded { part, .. } => {
+                        ctx.suppliers.iter().position(|s| s.parts.iter().any(|p| p.flow.part == *part))
+                    }
+                    _ => None,
+                })
+                .collect();
+            over.sort_unstable();
+            over.dedup();
+            let mut next = best_schedule.clone();
+            for &s in &over {
+                let f = next.services[s].frequency();
+                let higher = ctx.suppliers[s]
+                    .options
+                    .iter()
+                    .map(|o| o.0)
+                    .filter(|g| g.per_week() > f.per_week())
+                    .min_by_key(|g| (g.per_week(), g.days));
+                if let Some(g) = higher {
+                    next.services[s] = match next.services[s] {
+                        Service::MilkRun(_) => Service::MilkRun(g),
+                        Service::Direct(_) => Service::Direct(g),
+                    };
+                    let mut load = slot_loads(&ctx, &next);
+                    let kg = per_pickup_kg(&ctx, s, g);
+                    for &(d, w) in &next.slots[s] {
+                        load[d as usize * ctx.waves.len() + w] -= kg;
+                    }
+                    next.slots[s] = place(&ctx, &load, s, g);
+                }
+            }
+            if next == best_schedule {
+                break;
+            }
+            let repaired = self.evaluate(&ctx, &next, &mut quick, false)?;
+            let kept = repaired.issues.len() < plan.issues.len();
+            progress(&PlanningStep::Candidate {
+                what: format!("higher frequency for {} suppliers over storage", over.len()),
+                total: repaired.kpis.total,
+                kept,
+            });
+            if !kept {
+                break;
+            }
+            best_schedule = next;
+        }
         // Finalists at full effort: the improved plan, and the simple policy of collecting
         // every supplier on every open production day (the plan is never worse than it).
         let improved = self.evaluate(&ctx, &best_schedule, &mut full, false)?;
