@@ -266,7 +266,7 @@ pub fn automotive_week() -> Result<Scenario, Error> {
 /// # Errors
 /// [`Error::Model`] if the embedded data did not validate (a bug; tests guard against it).
 pub fn automotive_inbound() -> Result<(Problem, crate::planner::Inbound), Error> {
-    use crate::planner::{Cycle, Inbound, InboundSupplier, PartFlow};
+    use crate::planner::{Inbound, InboundSupplier, PartFlow};
     let scenario = automotive_week()?;
     let network = scenario.network;
     let mut suppliers = Vec::with_capacity(SUPPLIERS.len());
@@ -274,10 +274,7 @@ pub fn automotive_inbound() -> Result<(Problem, crate::planner::Inbound), Error>
         let c = &CONTAINERS[s.container];
         let per_day = (CARS_PER_DAY * s.per_car) as f64;
         let containers_per_day = per_day / s.per_container as f64;
-        // Parts are worth about 4 EUR per kg; holding 0.5 % of a container's value per day
-        // (capital, space, handling), in cents, at least 5 cents.
-        let value_cents = s.unit_kg * s.per_container as f64 * 400.0;
-        let holding = (value_cents * 0.005).round().max(5.0) as i64;
+        let holding = holding_cents(s.unit_kg * s.per_container as f64);
         suppliers.push(InboundSupplier {
             site: SiteId::from_index(k + 1),
             parts: vec![PartFlow {
@@ -285,23 +282,14 @@ pub fn automotive_inbound() -> Result<(Problem, crate::planner::Inbound), Error>
                 per_day,
                 safety_days: 0.5,
                 max_containers: (2.0 * containers_per_day).ceil() as u32 + c.per_place as u32,
-                holding_per_day: Money(holding),
+                holding_per_day: holding,
                 per_place: c.per_place as u32,
             }],
             loading: Duration::minutes(15),
             loading_per_place: Duration::minutes(2),
         });
     }
-    let inbound = Inbound {
-        plant: SiteId(0),
-        suppliers,
-        cycle: Cycle {
-            production_days: WeekdaySet::WORKDAYS,
-            production_hours: window((6, 0), (22, 0)),
-            waves: vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))],
-        },
-    };
-    Ok((network, inbound))
+    Ok((network, Inbound { plant: SiteId(0), suppliers, cycle: two_shift_cycle() }))
 }
 
 /// A synthetic plant for tests and benchmarks: `suppliers` suppliers spread uniformly within
@@ -319,7 +307,7 @@ pub fn synthetic_inbound(
     parts: usize,
     seed: u64,
 ) -> Result<(Problem, crate::planner::Inbound), Error> {
-    use crate::planner::{Cycle, Inbound, InboundSupplier, PartFlow};
+    use crate::planner::{Inbound, InboundSupplier, PartFlow};
     if suppliers == 0 || parts < suppliers || parts > 100_000 {
         return Err(Error::InvalidInput {
             item: format!("synthetic plant of {suppliers} suppliers and {parts} parts"),
@@ -375,13 +363,12 @@ pub fn synthetic_inbound(
             returnable: c.returnable,
         });
         weekly_kg += 5.0 * containers_per_day * (c.tare_kg + unit_kg * f64::from(per_container));
-        let value_cents = unit_kg * f64::from(per_container) * 400.0;
         flows[s].push(PartFlow {
             part: milkrun_model::PartId::from_index(p),
             per_day: containers_per_day * f64::from(per_container),
             safety_days: 0.5,
             max_containers: (2.0 * containers_per_day).ceil() as u32 + c.per_place as u32,
-            holding_per_day: Money((value_cents * 0.005).round().max(5.0) as i64),
+            holding_per_day: holding_cents(unit_kg * f64::from(per_container)),
             per_place: c.per_place as u32,
         });
     }
@@ -416,14 +403,21 @@ pub fn synthetic_inbound(
             loading_per_place: Duration::minutes(2),
         })
         .collect();
-    let inbound = Inbound {
-        plant: SiteId(0),
-        suppliers,
-        cycle: Cycle {
-            production_days: WeekdaySet::WORKDAYS,
-            production_hours: window((6, 0), (22, 0)),
-            waves: vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))],
-        },
-    };
-    Ok((network, inbound))
+    Ok((network, Inbound { plant: SiteId(0), suppliers, cycle: two_shift_cycle() }))
+}
+
+/// The demo plants' cycle: production Monday to Friday 06:00-22:00, loops in two waves matching
+/// the plant's dock shifts (05:00-13:30 and 14:00-22:00).
+fn two_shift_cycle() -> crate::planner::Cycle {
+    crate::planner::Cycle {
+        production_days: WeekdaySet::WORKDAYS,
+        production_hours: window((6, 0), (22, 0)),
+        waves: vec![window((5, 0), (13, 30)), window((14, 0), (22, 0))],
+    }
+}
+
+/// Holding cost per day of a container of `kg` of parts: parts are worth about 4 EUR per kg,
+/// holding costs 0.5 % of the value a day (capital, space, handling), at least 5 cents.
+fn holding_cents(kg: f64) -> Money {
+    Money((kg * 400.0 * 0.005).round().max(5.0) as i64)
 }

@@ -285,9 +285,8 @@ impl MilkRunPlanner {
     ) -> Result<MilkRunPlan, Error> {
         let ctx = self.context(network, inbound)?;
         // Candidates are compared with a quick routing effort, the finalists with the full one.
-        let quick = Effort { iterations: (self.iterations / 8).max(25), cache: LoopCache::new() };
+        let mut quick = Effort { iterations: (self.iterations / 8).max(25), cache: LoopCache::new() };
         let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
-        let mut quick = quick;
         let start = self.starting_schedule(&ctx);
         progress(&PlanningStep::Frequencies {
             milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
