@@ -371,16 +371,11 @@ impl MilkRunPlanner {
                     .filter(|g| g.per_week() > f.per_week())
                     .min_by_key(|g| (g.per_week(), g.days));
                 if let Some(g) = higher {
-                    next.services[s] = match next.services[s] {
+                    let svc = match next.services[s] {
                         Service::MilkRun(_) => Service::MilkRun(g),
                         Service::Direct(_) => Service::Direct(g),
                     };
-                    let mut load = slot_loads(&ctx, &next);
-                    let kg = per_pickup_kg(&ctx, s, g);
-                    for &(d, w) in &next.slots[s] {
-                        load[d as usize * ctx.waves.len() + w] -= kg;
-                    }
-                    next.slots[s] = place(&ctx, &load, s, g);
+                    next = reslot(&ctx, &next, s, svc);
                 }
             }
             if next == best_schedule {
@@ -724,20 +719,7 @@ impl MilkRunPlanner {
                 }
             }
         }
-        let mut load = slot_loads(ctx, base);
-        let kg_now = per_pickup_kg(ctx, s, f);
-        for &(d, w) in &base.slots[s] {
-            load[d as usize * ctx.waves.len() + w] -= kg_now;
-        }
-        Ok(services
-            .into_iter()
-            .map(|(svc, gain)| {
-                let mut next = base.clone();
-                next.services[s] = svc;
-                next.slots[s] = place(ctx, &load, s, svc.frequency());
-                (gain, next)
-            })
-            .collect())
+        Ok(services.into_iter().map(|(svc, gain)| (gain, reslot(ctx, base, s, svc))).collect())
     }
 
     /// Routes and prices a schedule.
@@ -1498,6 +1480,19 @@ fn assign_slots(ctx: &Ctx<'_>, services: Vec<Service>) -> Schedule {
 fn per_pickup_kg(ctx: &Ctx<'_>, s: usize, f: Frequency) -> f64 {
     let weekly: f64 = ctx.suppliers[s].parts.iter().map(|p| p.consumption.weekly() * p.gross_kg).sum();
     weekly / f64::from(f.per_week().max(1))
+}
+
+/// `base` with supplier `s` served as `svc`, placed in the slots that level the others' loads.
+fn reslot(ctx: &Ctx<'_>, base: &Schedule, s: usize, svc: Service) -> Schedule {
+    let mut load = slot_loads(ctx, base);
+    let kg_now = per_pickup_kg(ctx, s, base.services[s].frequency());
+    for &(d, w) in &base.slots[s] {
+        load[d as usize * ctx.waves.len() + w] -= kg_now;
+    }
+    let mut next = base.clone();
+    next.services[s] = svc;
+    next.slots[s] = place(ctx, &load, s, svc.frequency());
+    next
 }
 
 /// Kg collected per (day, wave) under `schedule`, indexed `day * waves + wave`.
