@@ -103,6 +103,14 @@ pub enum GapError {
         /// Why.
         source: milkrun_routing::RoutingError,
     },
+    /// A planner refused an instance.
+    #[error("{path}: {source}")]
+    Planner {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: milkrun::Error,
+    },
     /// A folder could not be listed.
     #[error("{path}: {source}")]
     Io {
@@ -226,10 +234,22 @@ pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
 /// # Errors
 /// [`GapError`] on the first instance that cannot be read or solved; write errors are ignored.
 pub fn run(path: &Path, opts: &GapOptions, out: &mut impl Write) -> Result<Vec<GapLine>, GapError> {
+    let files = instance_files(path)?;
+    print_lines(files.iter().map(|f| run_one(f, opts)), out)
+}
+
+/// Prints the CSV header, one line per result as it comes, and the mean gap.
+///
+/// # Errors
+/// The first error among `results`; write errors are ignored.
+pub fn print_lines(
+    results: impl Iterator<Item = Result<GapLine, GapError>>,
+    out: &mut impl Write,
+) -> Result<Vec<GapLine>, GapError> {
     let mut lines = Vec::new();
     let _ = writeln!(out, "solver,instance,n,budget_s,wall_s,cost,bks,gap_pct");
-    for file in instance_files(path)? {
-        let line = run_one(&file, opts)?;
+    for line in results {
+        let line = line?;
         let cost = if line.feasible { format!("{:.2}", line.cost) } else { "infeasible".to_string() };
         let _ = writeln!(
             out,
@@ -245,11 +265,11 @@ pub fn run(path: &Path, opts: &GapOptions, out: &mut impl Write) -> Result<Vec<G
         let _ = out.flush();
         lines.push(line);
     }
-    let feasible: Vec<&GapLine> = lines.iter().filter(|l| l.feasible).collect();
+    let feasible = lines.iter().filter(|l| l.feasible).count();
     let mean =
         if lines.is_empty() { 0.0 } else { lines.iter().map(GapLine::gap_pct).sum::<f64>() / lines.len() as f64 };
-    if feasible.len() < lines.len() {
-        let _ = writeln!(out, "infeasible,{}", lines.len() - feasible.len());
+    if feasible < lines.len() {
+        let _ = writeln!(out, "infeasible,{}", lines.len() - feasible);
     }
     let _ = writeln!(out, "mean_gap_pct,{mean:.3},{}", lines.len());
     Ok(lines)

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 pub mod gap;
+pub mod irp;
 
 use milkrun_formats::{
     read_sol, read_to_string, read_vrplib, CostUnits, FormatError, HfvrpCost, Instance, VrplibOptions,

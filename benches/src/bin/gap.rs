@@ -5,6 +5,7 @@
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/solomon --seconds 2
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/VRPTW/C1_10_1.vrp --seconds 60
 //! cargo run --release -p milkrun-benches --bin gap -- hfvrp ../shared/data/HFVRP --per100 2
+//! cargo run --release -p milkrun-benches --bin gap -- irp ../shared/data/IRP --prefix S_ --seconds 10
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
 //! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp|vrpb) PATH [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,11 +25,12 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp" | "vrpb") {
+    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp" | "vrpb" | "irp") {
         eprintln!("unknown problem class '{kind}'\n{USAGE}");
         return ExitCode::from(2);
     }
     let mut opts = GapOptions::default();
+    let mut prefix = String::new();
     let mut it = args[2..].iter();
     while let Some(flag) = it.next() {
         if flag == "--verbose" {
@@ -41,6 +43,10 @@ fn main() -> ExitCode {
         };
         let ok = match flag.as_str() {
             "--per100" => value.parse().map(|v| opts.per100 = Some(v)).is_ok(),
+            "--prefix" => {
+                prefix.clone_from(value);
+                true
+            }
             "--seconds" => value.parse().map(|v| opts.seconds = Some(v)).is_ok(),
             "--iterations" => value.parse().map(|v| opts.iterations = Some(v)).is_ok(),
             "--seed" => value.parse().map(|v| opts.seed = v).is_ok(),
@@ -59,7 +65,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    match run(&PathBuf::from(path), &opts, &mut std::io::stdout()) {
+    let path = PathBuf::from(path);
+    let result = if kind == "irp" {
+        milkrun_benches::irp::run_irp(&path, &prefix, &opts, &mut std::io::stdout())
+    } else {
+        run(&path, &opts, &mut std::io::stdout())
+    };
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gap: {e}");

@@ -33,6 +33,7 @@
 pub mod demo;
 mod error;
 pub mod planner;
+pub mod replenish;
 mod walking_skeleton;
 mod weekly;
 
