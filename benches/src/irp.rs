@@ -36,7 +36,7 @@ pub fn irp_files(path: &Path, prefix: &str) -> Result<Vec<PathBuf>, GapError> {
 
 /// The best-known upper bound of instance `name` in `bounds.txt` beside `path`.
 fn bound(path: &Path, name: &str) -> Option<f64> {
-    let text = read_to_string(&path.with_file_name("bounds.txt")).ok()?;
+    let text = read_to_string(path.with_file_name("bounds.txt")).ok()?;
     text.lines().find_map(|line| {
         let mut fields = line.split_whitespace();
         (fields.next()? == name).then_some(())?;
@@ -83,6 +83,13 @@ pub fn run_irp_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> 
             solved.plan.visits(),
             solved.iterations
         );
+        for (t, routes) in solved.plan.periods.iter().enumerate() {
+            let loads: Vec<String> = routes
+                .iter()
+                .map(|r| format!("{}:{}", r.deliveries.len(), r.deliveries.iter().map(|d| d.quantity).sum::<i64>()))
+                .collect();
+            eprintln!("  period {t}: routes (stops:load) {}", loads.join(" "));
+        }
         for v in &solved.report.violations {
             eprintln!("  {}: {v}", instance.name);
         }

@@ -3,23 +3,35 @@
 //! for the solutions that may become the best.
 //!
 //! The main loop is [`IrpSolver::solve`]. A solution is, per period, up to K routes (store
-//! sequences). Moves: drop a visit, add a visit (cheapest insertion into the two routes where
-//! it is cheapest, or a new route), move a visit to another period or to another route of its
-//! period; each is priced by its exact travel delta plus the holding cost and shortage penalty
-//! of the greedy quantities of the whole plan (O(H · n) per move). Greedy quantities: at each
-//! visit a store whose holding cost is above the depot's gets just what covers it until its
-//! next visit; one whose holding cost is below gets filled to its maximum (stock costs less
-//! there); vehicle capacity and the depot's stock are met by cutting the fills that save least,
-//! then the needs (a shortage, penalised). Perturbation: a few random drops, adds and period
-//! moves; acceptance: record-to-record with a threshold that shrinks to zero over the budget.
-//! Routes are polished by 2-opt and or-opt. Candidate bests get their quantities from
-//! [`super::flow`], which is optimal for the routes.
+//! sequences). Local search, per store (don't-look bits: only stores whose routes changed are
+//! re-examined):
+//! - re-schedule: every set of visit periods within two changes of the current one (add,
+//!   drop, or move a visit), each new visit inserted where it is cheapest among the routes with
+//!   room (horizons up to 7 periods; beyond, the single moves below do the same work);
+//! - drop a visit, add a visit (the two cheapest routes, or a new one), move a visit to another
+//!   period or to another route of its period;
+//! - 2-opt and or-opt inside the routes changed.
+//!
+//! Each move is priced by its exact travel delta plus the holding cost and shortage penalty of
+//! the greedy quantities of the whole plan: in O(H) from the store's own term when no quantity
+//! of the routes it touches had to be cut, else by re-running the greedy in O(H · n). Greedy
+//! quantities: at each visit a store whose holding cost is above the depot's gets just what
+//! covers it until its next visit; one whose holding cost is below gets filled to its maximum
+//! (stock costs less there). A route over capacity cuts the fills that save least, then moves
+//! needs to the store's previous visit where that route, the store's maximum and the depot's
+//! stock leave room, and only then cuts needs (a shortage, penalised); likewise for the depot's
+//! stock. Perturbation: half the time a ruin (a store and up to seven of its nearest neighbours
+//! leave one period; the local search re-places them), otherwise a few random drops, adds and
+//! period moves. Acceptance: record-to-record, with a threshold that shrinks to zero over the
+//! budget, and a return to the best every 500 iterations. Candidate bests get their quantities
+//! from [`super::flow`], which is optimal for the routes.
 //!
 //! # Reference
 //! Quantities by network flow for fixed routes: L. C. Coelho, J.-F. Cordeau, G. Laporte,
 //! The inventory-routing problem with transshipment, Computers & OR 39(11), 2012; the
 //! benchmark and its rules: C. Archetti, L. Bertazzi, G. Laporte, M. G. Speranza,
-//! Transportation Science 41(3), 2007.
+//! Transportation Science 41(3), 2007; ruin of neighbours: J. Christiaens, G. Vanden Berghe,
+//! Slack induction by string removals, Transportation Science 54(2), 2020.
 
 use std::time::{Duration, Instant};
 
@@ -159,8 +171,8 @@ impl<'a> IrpSolver<'a> {
         let out_of_time = |it: u64| it >= max_iterations || deadline.is_some_and(|d| Instant::now() >= d);
 
         let mut current = search.empty_state();
-        search.local_search(&mut current);
-        let mut current_cost = search.cost(&current);
+        let mut current_cost = search.local_search(&mut current);
+
         let (mut best, mut best_q, mut best_true) = search.exact(&current);
         let mut iteration = 0_u64;
         let mut report = |s: &Search<'_>, it: u64, cost: f64, q: &[i64], force: bool| {
@@ -175,11 +187,12 @@ impl<'a> IrpSolver<'a> {
             iteration += 1;
             let mut candidate = current.clone();
             search.perturb(&mut candidate);
-            search.local_search(&mut candidate);
-            let cost = search.cost(&candidate);
+            let cost = search.local_search(&mut candidate);
             if cost < best_true * (1.0 + EXACT_WINDOW) {
                 let (polished, q, exact) = search.exact(&candidate);
                 if exact < best_true - 1e-6 {
+                    current = polished.clone();
+                    current_cost = search.commit(&current);
                     best = polished;
                     best_q = q;
                     best_true = exact;
@@ -215,9 +228,19 @@ impl<'a> IrpSolver<'a> {
 const THRESHOLD: f64 = 0.02;
 /// Candidates whose greedy cost is within this fraction of the best exact cost get exact
 /// quantities.
-const EXACT_WINDOW: f64 = 0.01;
+const EXACT_WINDOW: f64 = 0.0005;
 /// Iterations between returns to the best plan.
 const RESTART_EVERY: u64 = 500;
+/// Most random changes in one perturbation.
+const MAX_PERTURB: usize = 6;
+/// Neighbours kept per store for the ruin.
+const NEAR: usize = 12;
+/// Most neighbours removed with the ruin's seed store, beyond two.
+const RUIN_NEIGHBOURS: usize = 5;
+/// Most periods whose visit one re-scheduling move changes (2: add, drop, or move a visit).
+const MAX_FLIPS: u32 = 2;
+/// Largest horizon for which a store's visits are re-chosen among all 2^H subsets.
+const MAX_PATTERN_HORIZON: usize = 7;
 
 /// Routes of every period: `routes[t][k]`, always K entries (empty routes allowed).
 #[derive(Debug, Clone)]
@@ -234,6 +257,19 @@ impl State {
     }
 }
 
+/// What the move evaluation needs of the current state's greedy quantities.
+#[derive(Debug, Clone, Default)]
+struct Snapshot {
+    slot: Vec<u8>,
+    load: Vec<i64>,
+    route_cut: Vec<bool>,
+    depot_start: Vec<i64>,
+    shipped: Vec<i64>,
+    depot_cut: bool,
+    transport: i64,
+    total: f64,
+}
+
 /// The solver's working data and scratch buffers.
 struct Search<'a> {
     p: &'a IrpProblem,
@@ -248,12 +284,38 @@ struct Search<'a> {
     fill: Vec<bool>,
     /// Rank of a store's fill in cutting order (the least saving first).
     rank: Vec<usize>,
+    /// Per store: consumption `cons[i * H + t]`, minimum level, holding cost.
+    cons: Vec<i64>,
+    min_level: Vec<i64>,
+    store_holding: Vec<f64>,
     // Scratch.
     level: Vec<i64>,
+    level_sum: Vec<i64>,
     need: Vec<i64>,
     q: Vec<i64>,
     members: Vec<usize>,
-    pairs: Vec<(usize, usize)>,
+    /// Per route `t * K + k` of the last greedy run: load before cuts, whether it was cut.
+    load: Vec<i64>,
+    route_cut: Vec<bool>,
+    /// Per route: load after cuts and moves to earlier visits.
+    final_load: Vec<i64>,
+    /// Level of store `i` at the start of period `t`, `pre_level[i * H + t]`, where visited.
+    pre_level: Vec<i64>,
+    /// Per period of the last greedy run: depot stock before shipping, units shipped.
+    depot_start: Vec<i64>,
+    shipped: Vec<i64>,
+    /// Whether the last greedy run cut quantities for lack of depot stock.
+    depot_cut: bool,
+    /// The last committed state's greedy run (see [`Search::commit`]).
+    cur: Snapshot,
+    qa: Vec<i64>,
+    qb: Vec<i64>,
+    /// Per store, the other stores by increasing travel cost (at most [`NEAR`]).
+    near: Vec<Vec<usize>>,
+    /// Don't-look bits: stores whose moves may pay.
+    active: Vec<bool>,
+    /// Periods whose routes changed since the last polish.
+    dirty: Vec<bool>,
 }
 
 impl<'a> Search<'a> {
@@ -282,7 +344,6 @@ impl<'a> Search<'a> {
         let max_travel = p.travel.iter().copied().max().unwrap_or(0) as f64;
         let max_holding = p.stores.iter().map(|s| s.holding_cost).fold(h0, f64::max);
         let penalty = 2.0 * max_travel + 10.0 * max_holding * h as f64 + 1.0;
-        let pairs = (0..n).flat_map(|i| (0..h).map(move |t| (i, t))).collect();
         Self {
             p,
             h,
@@ -293,11 +354,34 @@ impl<'a> Search<'a> {
             cum,
             fill,
             rank,
+            cons: p.stores.iter().flat_map(|s| s.consumption.iter().copied()).collect(),
+            min_level: p.stores.iter().map(|s| s.min_level).collect(),
+            store_holding: p.stores.iter().map(|s| s.holding_cost).collect(),
             level: vec![0; n],
+            level_sum: vec![0; n],
             need: vec![0; n],
             q: vec![0; n * h],
             members: Vec::new(),
-            pairs,
+            load: vec![0; h * k],
+            route_cut: vec![false; h * k],
+            final_load: vec![0; h * k],
+            pre_level: vec![0; n * h],
+            depot_start: vec![0; h],
+            shipped: vec![0; h],
+            depot_cut: false,
+            cur: Snapshot::default(),
+            qa: vec![0; h],
+            qb: vec![0; h],
+            active: vec![true; n],
+            near: (0..n)
+                .map(|i| {
+                    let mut others: Vec<usize> = (0..n).filter(|&j| j != i).collect();
+                    others.sort_by_key(|&j| (p.cost(i + 1, j + 1), j));
+                    others.truncate(NEAR);
+                    others
+                })
+                .collect(),
+            dirty: vec![true; h],
         }
     }
 
@@ -357,25 +441,123 @@ impl<'a> Search<'a> {
         st.transport() as f64 + holding + self.penalty * shortage as f64
     }
 
+    /// Makes `st` the current state of the move evaluation; returns its cost.
+    fn commit(&mut self, st: &State) -> f64 {
+        let total = self.cost(st);
+        let cur = &mut self.cur;
+        cur.slot.clone_from(&st.slot);
+        cur.load.clone_from(&self.load);
+        cur.route_cut.clone_from(&self.route_cut);
+        cur.depot_start.clone_from(&self.depot_start);
+        cur.shipped.clone_from(&self.shipped);
+        cur.depot_cut = self.depot_cut;
+        cur.transport = st.transport();
+        cur.total = total;
+        total
+    }
+
+    /// Cost of `st`, which differs from the committed state in store `i`'s visits only.
+    ///
+    /// When no quantity of the committed state was cut in a route `i` uses, before or after,
+    /// nor for lack of depot stock, the other stores' greedy quantities do not depend on `i`
+    /// and the depot's holding cost is linear in what is shipped: the cost changes by the
+    /// travel delta plus `i`'s own term, computed in O(H). Otherwise the whole greedy runs.
+    fn eval(&mut self, st: &State, i: usize) -> f64 {
+        match self.fast_delta(st, i) {
+            Some(delta) => self.cur.total + (st.transport() - self.cur.transport) as f64 + delta,
+            None => self.cost(st),
+        }
+    }
+
+    fn fast_delta(&mut self, st: &State, i: usize) -> Option<f64> {
+        if self.cur.depot_cut {
+            return None;
+        }
+        let (h, k) = (self.h, self.k);
+        let mut qa = std::mem::take(&mut self.qa);
+        let mut qb = std::mem::take(&mut self.qb);
+        let old = self.store_term(&self.cur.slot, i, &mut qa);
+        let new = self.store_term(&st.slot, i, &mut qb);
+        let mut shipped_before = 0;
+        let mut ok = true;
+        for u in 0..h {
+            let (ko, kn) = (self.cur.slot[i * h + u] as usize, st.slot[i * h + u] as usize);
+            if ko != 0 && self.cur.route_cut[u * k + ko - 1] {
+                ok = false;
+                break;
+            }
+            if kn != 0 {
+                let r = u * k + kn - 1;
+                let load = self.cur.load[r] + qb[u] - if ko == kn { qa[u] } else { 0 };
+                if self.cur.route_cut[r] || load > self.p.capacity {
+                    ok = false;
+                    break;
+                }
+            }
+            let dq = qb[u] - qa[u];
+            if self.cur.shipped[u] + dq > self.cur.depot_start[u] - shipped_before {
+                ok = false;
+                break;
+            }
+            shipped_before += dq;
+        }
+        self.qa = qa;
+        self.qb = qb;
+        ok.then_some(new - old)
+    }
+
+    /// Store `i`'s own part of the cost under the visits `slot`, when nothing is cut: its
+    /// holding and shortage penalty, minus the depot holding its deliveries save; its
+    /// quantities into `q`.
+    fn store_term(&self, slot: &[u8], i: usize, q: &mut [i64]) -> f64 {
+        let (h, p) = (self.h, self.p);
+        let s = &p.stores[i];
+        let mut level = s.initial;
+        let mut cost = 0.0;
+        for t in 0..h {
+            let mut qt = 0;
+            if slot[i * h + t] != 0 {
+                let next = (t + 1..h).find(|&u| slot[i * h + u] != 0).unwrap_or(h);
+                let cons = self.cum[i * (h + 1) + next] - self.cum[i * (h + 1) + t];
+                let cap = (s.max_level - level).max(0);
+                qt = if self.fill[i] { cap } else { (s.min_level + cons - level).clamp(0, cap) };
+            }
+            q[t] = qt;
+            level += qt - s.consumption[t];
+            if level < s.min_level {
+                cost += self.penalty * (s.min_level - level) as f64;
+                level = s.min_level;
+            }
+            cost += level as f64 * s.holding_cost - (qt * (h - t) as i64) as f64 * p.depot.holding_cost;
+        }
+        cost
+    }
+
     /// Greedy quantities into `self.q`; returns (holding cost, shortage units).
     fn greedy(&mut self, st: &State) -> (f64, i64) {
         let (h, n, p) = (self.h, self.n, self.p);
         for (l, s) in self.level.iter_mut().zip(&p.stores) {
             *l = s.initial;
         }
+        self.level_sum.fill(0);
         let mut depot = p.depot.initial;
         let mut holding = 0.0;
         let mut shortage = 0;
         let mut members = std::mem::take(&mut self.members);
+        self.depot_cut = false;
         for t in 0..h {
             let mut shipped = 0;
-            for route in &st.routes[t] {
+            for (k, route) in st.routes[t].iter().enumerate() {
+                self.load[t * self.k + k] = 0;
+                self.final_load[t * self.k + k] = 0;
+                self.route_cut[t * self.k + k] = false;
                 if route.is_empty() {
                     continue;
                 }
                 let mut load = 0;
                 for &i in route {
                     let s = &p.stores[i];
+                    self.pre_level[i * h + t] = self.level[i];
                     let next = (t + 1..h).find(|&u| st.slot[i * h + u] != 0).unwrap_or(h);
                     let cons = self.cum[i * (h + 1) + next] - self.cum[i * (h + 1) + t];
                     let cap = (s.max_level - self.level[i]).max(0);
@@ -385,60 +567,136 @@ impl<'a> Search<'a> {
                     self.q[i * h + t] = want;
                     load += want;
                 }
+                self.load[t * self.k + k] = load;
                 if load > p.capacity {
-                    members.clear();
-                    members.extend_from_slice(route);
-                    load -= self.cut(&mut members, t, load - p.capacity);
+                    self.route_cut[t * self.k + k] = true;
+                    let excess = load - p.capacity;
+                    let mut left = excess - self.cut_fills(route, t, excess);
+                    if left > 0 {
+                        left -= self.pre_deliver(st, route, t, left, &mut depot, &mut holding);
+                    }
+                    load -= excess - left;
+                    if left > 0 {
+                        load -= self.cut(route, t, left);
+                    }
                 }
+                self.final_load[t * self.k + k] = load;
                 shipped += load;
             }
+            self.depot_start[t] = depot;
             if shipped > depot {
+                self.depot_cut = true;
                 members.clear();
                 for route in &st.routes[t] {
                     members.extend_from_slice(route);
                 }
-                shipped -= self.cut(&mut members, t, shipped - depot);
+                shipped -= self.cut(&members, t, shipped - depot);
             }
+            self.shipped[t] = shipped;
             depot += p.depot.production[t] - shipped;
             holding += depot as f64 * p.depot.holding_cost;
             for i in 0..n {
-                let s = &p.stores[i];
+                let mut level = self.level[i] - self.cons[i * h + t];
                 if st.slot[i * h + t] != 0 {
-                    self.level[i] += self.q[i * h + t];
+                    level += self.q[i * h + t];
                 }
-                self.level[i] -= s.consumption[t];
-                if self.level[i] < s.min_level {
-                    shortage += s.min_level - self.level[i];
-                    self.level[i] = s.min_level;
+                if level < self.min_level[i] {
+                    shortage += self.min_level[i] - level;
+                    level = self.min_level[i];
                 }
-                holding += self.level[i] as f64 * s.holding_cost;
+                self.level[i] = level;
+                self.level_sum[i] += level;
             }
         }
         self.members = members;
+        holding += self.level_sum.iter().zip(&self.store_holding).map(|(&l, &c)| l as f64 * c).sum::<f64>();
         (holding, shortage)
+    }
+
+    /// Cuts up to `excess` units of discretionary fills from the quantities of `route` in period
+    /// `t`, the least saving first; returns the units cut.
+    fn cut_fills(&mut self, route: &[usize], t: usize, excess: i64) -> i64 {
+        let h = self.h;
+        let mut left = excess;
+        while left > 0 {
+            let mut pick: Option<usize> = None;
+            for &i in route {
+                if self.q[i * h + t] > self.need[i] && pick.is_none_or(|j| self.rank[i] < self.rank[j]) {
+                    pick = Some(i);
+                }
+            }
+            let Some(i) = pick else { break };
+            let extra = (self.q[i * h + t] - self.need[i]).min(left);
+            self.q[i * h + t] -= extra;
+            left -= extra;
+        }
+        excess - left
+    }
+
+    /// Moves up to `excess` units of the needs of `route` in period `t` to the stores'
+    /// previous visits, where their routes, their maximum levels and the depot's stock leave
+    /// room; updates the levels, the depot and the holding cost. Returns the units moved.
+    fn pre_deliver(&mut self, st: &State, route: &[usize], t: usize, excess: i64, depot: &mut i64, holding: &mut f64) -> i64 {
+        let (h, k) = (self.h, self.k);
+        let mut left = excess;
+        for &i in route.iter().rev() {
+            if left == 0 {
+                break;
+            }
+            let c = self.q[i * h + t].min(left);
+            let Some(pv) = (0..t).rev().find(|&u| st.slot[i * h + u] != 0) else { continue };
+            let r = pv * k + st.slot[i * h + pv] as usize - 1;
+            let room_route = self.p.capacity - self.final_load[r];
+            let room_level = self.p.stores[i].max_level - (self.pre_level[i * h + pv] + self.q[i * h + pv]);
+            let room_depot = (pv..t).map(|u| self.depot_start[u] - self.shipped[u]).min().unwrap_or(0);
+            let extra = c.min(room_route).min(room_level).min(room_depot);
+            if extra <= 0 {
+                continue;
+            }
+            self.q[i * h + pv] += extra;
+            self.final_load[r] += extra;
+            self.route_cut[r] = true;
+            self.shipped[pv] += extra;
+            for u in pv + 1..t {
+                self.depot_start[u] -= extra;
+            }
+            *depot -= extra;
+            let ends = (t - pv) as i64;
+            *holding -= (extra * ends) as f64 * self.p.depot.holding_cost;
+            self.level_sum[i] += extra * ends;
+            self.level[i] += extra;
+            self.q[i * h + t] -= extra;
+            left -= extra;
+        }
+        excess - left
     }
 
     /// Cuts `excess` units from the quantities of `members` in period `t`: discretionary fills
     /// first, the least saving first, then needs from the last member. Returns the units cut.
-    fn cut(&mut self, members: &mut [usize], t: usize, excess: i64) -> i64 {
+    fn cut(&mut self, members: &[usize], t: usize, excess: i64) -> i64 {
         let h = self.h;
         let mut left = excess;
-        members.sort_by_key(|&i| self.rank[i]);
-        for &i in members.iter() {
-            let extra = (self.q[i * h + t] - self.need[i]).min(left).max(0);
+        // Fills, the least saving first: repeated selection (routes are short and one or two
+        // fills usually cover the excess).
+        while left > 0 {
+            let mut pick: Option<usize> = None;
+            for &i in members {
+                if self.q[i * h + t] > self.need[i] && pick.is_none_or(|j| self.rank[i] < self.rank[j]) {
+                    pick = Some(i);
+                }
+            }
+            let Some(i) = pick else { break };
+            let extra = (self.q[i * h + t] - self.need[i]).min(left);
             self.q[i * h + t] -= extra;
             left -= extra;
-            if left == 0 {
-                return excess;
-            }
         }
         for &i in members.iter().rev() {
-            let c = self.q[i * h + t].min(left);
-            self.q[i * h + t] -= c;
-            left -= c;
             if left == 0 {
                 break;
             }
+            let c = self.q[i * h + t].min(left);
+            self.q[i * h + t] -= c;
+            left -= c;
         }
         excess - left
     }
@@ -474,11 +732,12 @@ impl<'a> Search<'a> {
     /// Exact quantities for the state's routes, with visits that get nothing dropped; returns
     /// the state, the quantities and the exact cost.
     fn exact(&mut self, st: &State) -> (State, Vec<i64>, f64) {
+        let (h, n) = (self.h, self.n);
         let mut st = st.clone();
         let q = optimal_quantities(self.p, &st.routes, self.penalty);
-        for t in 0..self.h {
-            for i in 0..self.n {
-                if st.slot[i * self.h + t] != 0 && q[i * self.h + t] == 0 {
+        for t in 0..h {
+            for i in 0..n {
+                if st.slot[i * h + t] != 0 && q[i * h + t] == 0 {
                     self.remove(&mut st, t, i);
                 }
             }
@@ -507,61 +766,172 @@ impl<'a> Search<'a> {
     }
 
     /// First-improvement local search over visits, then route polishing, until no move helps.
-    fn local_search(&mut self, st: &mut State) {
-        let mut cost = self.cost(st);
-        let mut pairs = std::mem::take(&mut self.pairs);
+    ///
+    /// Don't-look bits per store: only stores marked active (all at the start of a search from
+    /// scratch, the perturbed ones after a perturbation) are examined; an applied move in a
+    /// period re-activates the stores of that period.
+    fn local_search(&mut self, st: &mut State) -> f64 {
+        let mut cost = self.commit(st);
+        let mut order: Vec<usize> = (0..self.n).collect();
+        let mut periods: Vec<usize> = (0..self.h).collect();
         loop {
-            self.rng.shuffle(&mut pairs);
-            let mut improved = false;
-            for &(i, t) in &pairs {
-                if let Some(c) = self.improve_pair(st, i, t, cost) {
-                    cost = c;
-                    improved = true;
+            self.rng.shuffle(&mut order);
+            let mut any = false;
+            for &i in &order {
+                if !self.active[i] {
+                    continue;
+                }
+                any = true;
+                self.active[i] = false;
+                if self.h <= MAX_PATTERN_HORIZON {
+                    if let Some(c) = self.reschedule(st, i, cost) {
+                        cost = self.commit(st);
+                        debug_assert!((c - cost).abs() < 1e-6 * cost.abs().max(1.0));
+                        self.touch_store(st, i);
+                        continue;
+                    }
+                }
+                self.rng.shuffle(&mut periods);
+                for &t in &periods {
+                    if let Some((_, from, to)) = self.improve_pair(st, i, t, cost) {
+                        cost = self.commit(st);
+                        self.touch(st, from);
+                        self.touch(st, to);
+                    }
                 }
             }
-            if self.polish(st) {
-                cost = self.cost(st);
-                improved = true;
-            }
-            if !improved {
-                break;
+            if !any {
+                if self.polish(st) {
+                    cost = self.commit(st);
+                    continue;
+                }
+                return cost;
             }
         }
-        self.pairs = pairs;
     }
 
-    /// Tries the moves of store `i` in period `t`; applies the first that lowers `cost`.
-    fn improve_pair(&mut self, st: &mut State, i: usize, t: usize, cost: f64) -> Option<f64> {
+    /// Marks active the stores sharing a route with store `i`, and `i`'s periods to polish.
+    fn touch_store(&mut self, st: &State, i: usize) {
+        for t in 0..self.h {
+            let k = st.slot[i * self.h + t] as usize;
+            if k != 0 {
+                self.touch(st, (t, k - 1));
+            }
+        }
+    }
+
+    /// The best set of visit periods for store `i`, the others' visits fixed: every subset of
+    /// the periods (2^H of them), each visit inserted where it is cheapest among the routes
+    /// with room for the store's average delivery. Applies it if it lowers `cost`.
+    fn reschedule(&mut self, st: &mut State, i: usize, cost: f64) -> Option<f64> {
         let h = self.h;
+        let original: u32 = (0..h).filter(|&t| st.slot[i * h + t] != 0).map(|t| 1 << t).sum();
+        let mut saved = Vec::with_capacity(h);
+        for t in 0..h {
+            if st.slot[i * h + t] != 0 {
+                saved.push((t, self.remove(st, t, i)));
+            }
+        }
+        let total: i64 = self.p.stores[i].consumption.iter().sum();
+        let mut best: Option<(f64, u32)> = None;
+        for pattern in 0..(1_u32 << h) {
+            if pattern == original || (pattern ^ original).count_ones() > MAX_FLIPS {
+                continue;
+            }
+            let visits = pattern.count_ones().max(1) as i64;
+            for t in (0..h).filter(|&t| pattern >> t & 1 == 1) {
+                let (k, pos) = self.roomy_insertion(st, i, t, total / visits);
+                self.insert(st, t, k, pos, i);
+            }
+            let c = self.eval(st, i);
+            if c < cost - EPS && best.is_none_or(|b| c < b.0) {
+                best = Some((c, pattern));
+            }
+            for t in (0..h).filter(|&t| pattern >> t & 1 == 1) {
+                self.remove(st, t, i);
+            }
+        }
+        match best {
+            Some((c, pattern)) => {
+                for t in (0..h).filter(|&t| pattern >> t & 1 == 1) {
+                    let (k, pos) = self.roomy_insertion(st, i, t, total / pattern.count_ones().max(1) as i64);
+                    self.insert(st, t, k, pos, i);
+                }
+                Some(c)
+            }
+            None => {
+                for (t, (k, pos)) in saved {
+                    self.insert(st, t, k, pos, i);
+                }
+                None
+            }
+        }
+    }
+
+    /// Cheapest insertion of store `i` in period `t` among routes whose committed load leaves
+    /// room for `quantity` (among all routes if none does): (route, position).
+    fn roomy_insertion(&self, st: &State, i: usize, t: usize, quantity: i64) -> (usize, usize) {
+        let mut best = (i64::MAX, 0, 0);
+        let mut fallback = (i64::MAX, 0, 0);
+        for k in 0..self.k {
+            let (d, pos) = self.insertion(&st.routes[t][k], i);
+            if d < fallback.0 {
+                fallback = (d, k, pos);
+            }
+            let load = self.cur.load.get(t * self.k + k).copied().unwrap_or(0);
+            if load + quantity <= self.p.capacity && d < best.0 {
+                best = (d, k, pos);
+            }
+        }
+        let pick = if best.0 < i64::MAX { best } else { fallback };
+        (pick.1, pick.2)
+    }
+
+    /// Marks the stores of route `(t, k)` active and the period's routes to polish.
+    fn touch(&mut self, st: &State, (t, k): (usize, usize)) {
+        for &j in &st.routes[t][k] {
+            self.active[j] = true;
+        }
+        self.dirty[t] = true;
+    }
+
+    /// Tries the moves of store `i` in period `t`; applies the first that lowers `cost` and
+    /// returns the new cost and the routes `(period, route)` it changed.
+    fn improve_pair(&mut self, st: &mut State, i: usize, t: usize, cost: f64) -> Option<(f64, Slot, Slot)> {
+        let h = self.h;
+        self.active[i] = true;
         if st.slot[i * h + t] != 0 {
             let (k, pos) = self.remove(st, t, i);
-            let c = self.cost(st);
+            let c = self.eval(st, i);
             if c < cost - EPS {
-                return Some(c);
+                return Some((c, (t, k), (t, k)));
             }
             // Move to another period.
             for u in 0..h {
                 if u == t || st.slot[i * h + u] != 0 {
                     continue;
                 }
-                if let Some(c) = self.try_insert(st, i, u, cost, None) {
-                    return Some(c);
+                if let Some((c, to)) = self.try_insert(st, i, u, cost, None) {
+                    return Some((c, (t, k), to));
                 }
             }
             // Move to another route of the same period.
-            if let Some(c) = self.try_insert(st, i, t, cost, Some(k)) {
-                return Some(c);
+            if let Some((c, to)) = self.try_insert(st, i, t, cost, Some(k)) {
+                return Some((c, (t, k), to));
             }
             self.insert(st, t, k, pos, i);
+            self.active[i] = false;
             None
         } else {
-            self.try_insert(st, i, t, cost, None)
+            let found = self.try_insert(st, i, t, cost, None).map(|(c, to)| (c, to, to));
+            self.active[i] = found.is_some();
+            found
         }
     }
 
     /// Inserts `i` into period `t` at the two cheapest routes (not `except`); keeps the
     /// insertion if the total falls below `cost`.
-    fn try_insert(&mut self, st: &mut State, i: usize, t: usize, cost: f64, except: Option<usize>) -> Option<f64> {
+    fn try_insert(&mut self, st: &mut State, i: usize, t: usize, cost: f64, except: Option<usize>) -> Option<(f64, Slot)> {
         let mut first: Option<(i64, usize, usize)> = None;
         let mut second: Option<(i64, usize, usize)> = None;
         let mut empty_seen = false;
@@ -586,19 +956,23 @@ impl<'a> Search<'a> {
         }
         for (_, k, pos) in [first, second].into_iter().flatten() {
             self.insert(st, t, k, pos, i);
-            let c = self.cost(st);
+            let c = self.eval(st, i);
             if c < cost - EPS {
-                return Some(c);
+                return Some((c, (t, k)));
             }
             self.remove(st, t, i);
         }
         None
     }
 
-    /// 2-opt and or-opt inside every route; returns whether anything changed.
-    fn polish(&self, st: &mut State) -> bool {
+    /// 2-opt and or-opt inside the routes of the periods changed since the last polish;
+    /// returns whether anything changed (the stores of an improved period become active).
+    fn polish(&mut self, st: &mut State) -> bool {
         let mut changed = false;
         for t in 0..self.h {
+            if !std::mem::take(&mut self.dirty[t]) {
+                continue;
+            }
             for k in 0..self.k {
                 if st.routes[t][k].len() < 3 {
                     continue;
@@ -609,6 +983,9 @@ impl<'a> Search<'a> {
                 if after < before {
                     changed = true;
                     st.route_cost[t][k] = after;
+                    for &j in &route {
+                        self.active[j] = true;
+                    }
                 }
                 st.routes[t][k] = route;
             }
@@ -655,11 +1032,37 @@ impl<'a> Search<'a> {
     /// A few random drops, adds and period moves.
     fn perturb(&mut self, st: &mut State) {
         let h = self.h;
+        if self.rng.below(2) == 0 {
+            // Ruin: a store and its nearest neighbours leave a period in which it is visited.
+            let i = self.rng.below(self.n);
+            let visited: Vec<usize> = (0..h).filter(|&t| st.slot[i * h + t] != 0).collect();
+            if !visited.is_empty() {
+                let t = visited[self.rng.below(visited.len())];
+                let mut left = 2 + self.rng.below(RUIN_NEIGHBOURS);
+                self.remove(st, t, i);
+                self.active[i] = true;
+                self.dirty[t] = true;
+                for a in 0..self.near[i].len() {
+                    let j = self.near[i][a];
+                    if left == 0 {
+                        break;
+                    }
+                    if st.slot[j * h + t] != 0 {
+                        self.remove(st, t, j);
+                        self.active[j] = true;
+                        left -= 1;
+                    }
+                }
+                return;
+            }
+        }
         let visits = st.slot.iter().filter(|&&s| s != 0).count();
-        let moves = 1 + self.rng.below((visits / 8).max(2));
+        let moves = 1 + self.rng.below((visits / 10).clamp(2, MAX_PERTURB));
         for _ in 0..moves {
             let (i, t) = (self.rng.below(self.n), self.rng.below(h));
             let kind = self.rng.below(3);
+            self.active[i] = true;
+            self.dirty[t] = true;
             match (st.slot[i * h + t] != 0, kind) {
                 (true, 0) => {
                     self.remove(st, t, i);
@@ -669,6 +1072,7 @@ impl<'a> Search<'a> {
                     if st.slot[i * h + u] == 0 {
                         self.remove(st, t, i);
                         self.insert_cheapest(st, i, u);
+                        self.dirty[u] = true;
                     }
                 }
                 (false, _) => self.insert_cheapest(st, i, t),
@@ -689,3 +1093,6 @@ impl<'a> Search<'a> {
 }
 
 const EPS: f64 = 1e-6;
+
+/// A route: (period, vehicle).
+type Slot = (usize, usize);
