@@ -349,7 +349,7 @@ fn rename(e: CostError, item: &str) -> CostError {
     }
 }
 
-fn check_card(card: &RateCard) -> Result<(), CostError> {
+pub(crate) fn check_card(card: &RateCard) -> Result<(), CostError> {
     if card.zones.is_empty() {
         return Err(CostError::invalid("rate card", "has no zone"));
     }

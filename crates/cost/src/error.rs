@@ -40,6 +40,45 @@ pub enum CostError {
         /// Why.
         reason: String,
     },
+    /// A shipment offered to [`crate::carrier`] selection is invalid: a negative or non-finite
+    /// mass, a negative distance, an id given twice, an own-fleet offer that names no shipment
+    /// or with non-finite emissions.
+    #[error("shipment {shipment}: {reason}")]
+    InvalidShipment {
+        /// The shipment's id, as the caller gave it.
+        shipment: u32,
+        /// Why it is refused, with the value.
+        reason: String,
+    },
+    /// A carrier's rate card is invalid: no zone, zones not by increasing distance, a negative or
+    /// non-finite price, minimum, fuel surcharge or intensity, a TTW share outside [0, 1].
+    #[error("carrier {carrier}: {reason}")]
+    InvalidCarrier {
+        /// The carrier's name.
+        carrier: String,
+        /// Why its card is refused (the zone or field, and the value).
+        reason: String,
+    },
+    /// No option can serve a shipment: there is no own-fleet offer for it and every carrier
+    /// refuses it (or no carrier is given). The first such shipment, in input order, is named
+    /// with each refusal; the others are listed, none is skipped.
+    #[error("shipment {shipment}: no option can serve it ({reason}){}", also_unserved(.others))]
+    Unserved {
+        /// The first unserved shipment, in input order.
+        shipment: u32,
+        /// Why: the missing own-fleet offer and each carrier's refusal.
+        reason: String,
+        /// The other unserved shipments, in input order.
+        others: Vec<u32>,
+    },
+}
+
+fn also_unserved(others: &[u32]) -> String {
+    if others.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = others.iter().map(u32::to_string).collect();
+    format!("; also unserved: shipments {}", ids.join(", "))
 }
 
 impl CostError {

@@ -11,11 +11,15 @@
 //!   operations, iLEAP / PACT shaped reports.
 //! - [`baseline`]: the same suppliers shipping directly (own round trips or a carrier's rate
 //!   card), and the milk run's savings in cost and CO2e per supplier and in total.
+//! - [`carrier`]: carrier selection, per shipment or per route: the own fleet against carriers'
+//!   rate cards (zones by distance, price per kg, minimum charge, fuel surcharge), by cost, by
+//!   CO2e or by both with a carbon price, every alternative priced.
 //! - [`sharing`]: allocation of a coalition's cost among its members: proportional rules, the
 //!   Shapley value (exact or sampled), the Equal Profit Method, core membership.
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod carrier;
 pub mod emissions;
 mod error;
 pub mod sharing;
