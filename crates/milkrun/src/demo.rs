@@ -421,3 +421,118 @@ fn two_shift_cycle() -> crate::planner::Cycle {
 fn holding_cents(kg: f64) -> Money {
     Money((kg * 400.0 * 0.005).round().max(5.0) as i64)
 }
+
+/// A day of parcel deliveries in Zwickau, for the last-mile example and tests
+/// ([`crate::last_mile`]): a depot in Pölbitz, in the north of the town, and
+/// - 46 home deliveries, most with a two-hour slot between 08:00 and 18:00, the rest any time
+///   in that span, 1 to 30 kg each, 2 to 5 minutes at the door;
+/// - 6 returns collected from customers between 09:00 and 17:00;
+/// - 4 paired shipments from town shops to customers the same day (flowers, a pharmacy order
+///   with a 90-minute maximum ride, bread for a kindergarten, a repaired laptop);
+/// - 4 vans of 220 kg from 07:30 to 18:30, starting and ending at the depot, costing one unit
+///   per metre and one per second (waiting included).
+///
+/// The addresses are invented: seeded points within about 800 m of the centres of 14 real
+/// districts. Same data on every call.
+///
+/// # Units
+/// One load dimension, `kg`; times in seconds from midnight; distances in metres (great
+/// circle), durations at 6.5 m/s (23 km/h), a town speed that also covers streets not being
+/// straight lines.
+///
+/// # Errors
+/// [`Error::Model`] if the embedded data did not validate (a bug; tests guard against it).
+pub fn last_mile_day() -> Result<Problem, Error> {
+    use milkrun_model::{Job, JobKind, Stop};
+    const DISTRICTS: [(&str, f64, f64); 14] = [
+        ("Innenstadt", 50.7185, 12.4960),
+        ("Marienthal", 50.7240, 12.4660),
+        ("Eckersbach", 50.7150, 12.5250),
+        ("Planitz", 50.6830, 12.4770),
+        ("Oberhohndorf", 50.6980, 12.5300),
+        ("Poelbitz", 50.7400, 12.4800),
+        ("Weissenborn", 50.7330, 12.4640),
+        ("Schedewitz", 50.6990, 12.4990),
+        ("Neuplanitz", 50.6930, 12.4630),
+        ("Auerbach", 50.7300, 12.5300),
+        ("Brand", 50.7270, 12.5080),
+        ("Mosel", 50.7700, 12.4900),
+        ("Crossen", 50.7560, 12.4680),
+        ("Cainsdorf", 50.6700, 12.4980),
+    ];
+    const SLOTS: [(i64, i64); 5] = [(8, 10), (10, 12), (12, 14), (14, 16), (16, 18)];
+    // SplitMix64, as in `synthetic_inbound`: the facade needs no random-number crate.
+    let mut state = 0x1A57_3117_u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut sites =
+        vec![Site::new("parcel depot (Poelbitz)", SiteKind::Depot, Coordinates::LatLon { lat: 50.7480, lon: 12.4870 })];
+    let mut place = |name: String, kind: SiteKind, district: usize, next: &mut dyn FnMut() -> f64| {
+        let (_, lat, lon) = DISTRICTS[district % DISTRICTS.len()];
+        // Within about 800 m: 0.0072 degrees of latitude, 0.0114 of longitude at 50.7 N.
+        let (r, a) = (next().sqrt(), std::f64::consts::TAU * next());
+        let location = Coordinates::LatLon { lat: lat + 0.0072 * r * a.sin(), lon: lon + 0.0114 * r * a.cos() };
+        sites.push(Site::new(name, kind, location));
+        SiteId::from_index(sites.len() - 1)
+    };
+    let mut jobs = Vec::new();
+    for k in 0..46 {
+        let district = (next() * DISTRICTS.len() as f64) as usize;
+        let name = format!("address {} ({})", k + 1, DISTRICTS[district % DISTRICTS.len()].0);
+        let site = place(name, SiteKind::Customer, district, &mut next);
+        let slot = if next() < 0.7 { SLOTS[(next() * 5.0) as usize % 5] } else { (8, 18) };
+        let stop = Stop::at(site)
+            .service(Duration::minutes(2 + (next() * 4.0) as i64))
+            .window(window((slot.0, 0), (slot.1, 0)));
+        jobs.push(Job::delivery(format!("parcels {}", k + 1), stop, Load::single(1 + (next() * 30.0) as i64)));
+    }
+    for k in 0..6 {
+        let district = (next() * DISTRICTS.len() as f64) as usize;
+        let name = format!("return {} ({})", k + 1, DISTRICTS[district % DISTRICTS.len()].0);
+        let site = place(name, SiteKind::Customer, district, &mut next);
+        let stop = Stop::at(site).service(Duration::minutes(3)).window(window((9, 0), (17, 0)));
+        jobs.push(Job::pickup(format!("return {}", k + 1), stop, Load::single(3 + (next() * 13.0) as i64)));
+    }
+    // (what, shop, shop district, recipient district, pickup window, delivery window, kg, max ride)
+    let shipments = [
+        ("flowers", "florist Krause", 0, 3, ((9, 0), (11, 0)), ((10, 0), (13, 0)), 5, None),
+        ("prescription", "Apotheke am Markt", 0, 2, ((8, 30), (12, 0)), ((9, 0), (14, 0)), 1, Some(90)),
+        ("bread rolls", "bakery Lange", 1, 6, ((8, 0), (9, 30)), ((8, 30), (10, 30)), 12, None),
+        ("repaired laptop", "repair shop Nguyen", 2, 9, ((13, 0), (15, 0)), ((14, 0), (17, 0)), 8, None),
+    ];
+    for (what, shop, from, to, pick, drop, kg, ride) in shipments {
+        let shop_site = place(format!("{shop} ({})", DISTRICTS[from].0), SiteKind::Supplier, from, &mut next);
+        let recipient = place(format!("{what} recipient ({})", DISTRICTS[to].0), SiteKind::Customer, to, &mut next);
+        let mut job = Job::shipment(
+            what,
+            Stop::at(shop_site).service(Duration::minutes(5)).window(window(pick.0, pick.1)),
+            Stop::at(recipient).service(Duration::minutes(3)).window(window(drop.0, drop.1)),
+            Load::single(kg),
+        );
+        if let JobKind::Shipment { max_ride, .. } = &mut job.kind {
+            *max_ride = ride.map(Duration::minutes);
+        }
+        jobs.push(job);
+    }
+    let coords: Vec<Coordinates> = sites.iter().map(|s| s.location).collect();
+    let travel = TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::Constant(6.5))?;
+    let mut van = VehicleType::new("3.5 t van", 4, Load::single(220), SiteId(0));
+    van.shift = window((7, 30), (18, 30));
+    van.unit_duration_cost = 1;
+    let problem = ProblemData {
+        name: "parcel day Zwickau".into(),
+        dimensions: vec!["kg".into()],
+        sites,
+        jobs,
+        vehicle_types: vec![van],
+        travel,
+        ..ProblemData::default()
+    }
+    .validate()?;
+    Ok(problem)
+}

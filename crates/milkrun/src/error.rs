@@ -38,4 +38,78 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A last-mile event or request names a vehicle the day does not have.
+    #[error("{vehicle}: the day has {count} vehicles")]
+    UnknownVehicle {
+        /// The vehicle named.
+        vehicle: crate::last_mile::VehicleId,
+        /// Vehicles of the day.
+        count: usize,
+    },
+    /// A last-mile event or request names a job the day does not have.
+    #[error("{job}: the day has {count} jobs")]
+    UnknownJob {
+        /// The job named.
+        job: milkrun_model::JobId,
+        /// Jobs of the day.
+        count: usize,
+    },
+    /// A last-mile position names a site the problem does not have.
+    #[error("{site}: the problem has {count} sites")]
+    UnknownSite {
+        /// The site named.
+        site: milkrun_model::SiteId,
+        /// Sites of the problem.
+        count: usize,
+    },
+    /// A last-mile event or request is older than the day's clock (the latest event accepted).
+    #[error("{what} at {}: time goes backwards, the day's clock is at {}", at.hhmm(), now.hhmm())]
+    TimeWentBackwards {
+        /// The event or request.
+        what: String,
+        /// Its time.
+        at: milkrun_model::Duration,
+        /// The day's clock.
+        now: milkrun_model::Duration,
+    },
+    /// A stop reported done or failed that was already reported done or failed.
+    #[error("{vehicle}: {visit:?} is already done")]
+    StopAlreadyDone {
+        /// The vehicle reporting.
+        vehicle: crate::last_mile::VehicleId,
+        /// The stop.
+        visit: milkrun_model::Visit,
+    },
+    /// A stop reported by a vehicle whose remaining route does not hold it.
+    #[error("{vehicle}: {visit:?} is not on its remaining route")]
+    StopNotOnRoute {
+        /// The vehicle reporting.
+        vehicle: crate::last_mile::VehicleId,
+        /// The stop.
+        visit: milkrun_model::Visit,
+    },
+    /// A shipment's delivery reported before its pickup.
+    #[error("{vehicle}: {job} is delivered before it is picked up")]
+    NotPickedUp {
+        /// The vehicle reporting.
+        vehicle: crate::last_mile::VehicleId,
+        /// The shipment.
+        job: milkrun_model::JobId,
+    },
+    /// A request about a job that is done, failed or cancelled.
+    #[error("{job} can no longer change: {status:?}")]
+    JobClosed {
+        /// The job.
+        job: milkrun_model::JobId,
+        /// Where it stands.
+        status: crate::last_mile::JobStatus,
+    },
+    /// The independent checker rejects a plan.
+    #[error("the checker rejects {what}: {}", violations.join("; "))]
+    CheckFailed {
+        /// The plan: "the day's plan", "the re-plan".
+        what: &'static str,
+        /// Every violation found.
+        violations: Vec<String>,
+    },
 }

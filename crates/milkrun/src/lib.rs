@@ -8,6 +8,13 @@
 //!   waves, the quantities in whole containers, the loops and timetables (routing engine), and
 //!   prices the plan (transport, holding, CO2e, each supplier's share) against direct
 //!   shipping; [`planner::check_plan`] verifies a plan independently. Guide: `docs/guide.md`.
+//! - [`last_mile::LastMileDay`] ([`last_mile`]): a day of deliveries, returns and paired
+//!   shipments with time windows, followed through tracking events (ETAs recomputed, alerts
+//!   when an ETA leaves its promised window) and re-planned with what is done locked.
+//! - [`ReplenishmentPlanner`] ([`replenish`]): outbound loops from a warehouse to stores whose
+//!   stock it manages (inventory routing): when to visit each store, how much to deliver and
+//!   the routes over a horizon of days, re-planned daily from the latest positions;
+//!   [`replenish::check_irp`] verifies a plan independently.
 //! - [`WeeklyMilkRunPlanner`], the walking skeleton: turns given recurring patterns into a week
 //!   of loops with timetables, routing each day with [`ClarkeWrightSavings`], a **construction
 //!   heuristic, not an optimiser**.
@@ -32,6 +39,7 @@
 
 pub mod demo;
 mod error;
+pub mod last_mile;
 pub mod planner;
 pub mod replenish;
 mod walking_skeleton;
@@ -45,6 +53,7 @@ pub use milkrun_routing as routing;
 
 pub use crate::error::Error;
 pub use crate::planner::{MilkRunPlan, MilkRunPlanner, MilkRunPlannerBuilder};
+pub use crate::replenish::{ReplenishmentPlan, ReplenishmentPlanner, ReplenishmentPlannerBuilder};
 pub use crate::walking_skeleton::{
     Breach, ClarkeWrightSavings, Construction, RouteSchedule, Unassigned, UnassignedReason,
 };

@@ -59,6 +59,6 @@ mod segment;
 mod solver;
 
 pub use crate::error::RoutingError;
-pub use crate::rng::Rng;
 pub use crate::output::{CostBreakdown, RouteSchedule, Solved, Unassigned, UnassignedReason};
+pub use crate::rng::Rng;
 pub use crate::solver::{Progress, Solver, SolverConfig, StopCriteria};

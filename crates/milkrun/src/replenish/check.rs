@@ -69,7 +69,11 @@ pub struct IrpRules {
 
 impl Default for IrpRules {
     fn default() -> Self {
-        Self { max_level: MaxLevelRule::AfterDelivery, ship_same_period_production: false, holding_on_initial_stock: false }
+        Self {
+            max_level: MaxLevelRule::AfterDelivery,
+            ship_same_period_production: false,
+            holding_on_initial_stock: false,
+        }
     }
 }
 
@@ -239,7 +243,11 @@ pub fn check_irp(problem: &IrpProblem, plan: &IrpPlan, rules: &IrpRules) -> IrpR
     for t in 0..problem.horizon {
         let routes = plan.periods.get(t).unwrap_or(&empty);
         if routes.len() > problem.vehicles {
-            violations.push(IrpViolation::TooManyRoutes { period: t, routes: routes.len(), vehicles: problem.vehicles });
+            violations.push(IrpViolation::TooManyRoutes {
+                period: t,
+                routes: routes.len(),
+                vehicles: problem.vehicles,
+            });
         }
         let mut delivered = vec![0_i64; n];
         let mut visited = vec![false; n];
@@ -280,14 +288,29 @@ pub fn check_irp(problem: &IrpProblem, plan: &IrpPlan, rules: &IrpRules) -> IrpR
         for (k, store) in problem.stores.iter().enumerate() {
             let after_delivery = level[k] + delivered[k];
             if rules.max_level == MaxLevelRule::AfterDelivery && delivered[k] > 0 && after_delivery > store.max_level {
-                violations.push(IrpViolation::AboveMaximum { period: t, store: k, level: after_delivery, max: store.max_level });
+                violations.push(IrpViolation::AboveMaximum {
+                    period: t,
+                    store: k,
+                    level: after_delivery,
+                    max: store.max_level,
+                });
             }
             level[k] = after_delivery - store.consumption[t];
             if rules.max_level == MaxLevelRule::EndOfPeriod && level[k] > store.max_level {
-                violations.push(IrpViolation::AboveMaximum { period: t, store: k, level: level[k], max: store.max_level });
+                violations.push(IrpViolation::AboveMaximum {
+                    period: t,
+                    store: k,
+                    level: level[k],
+                    max: store.max_level,
+                });
             }
             if level[k] < store.min_level {
-                violations.push(IrpViolation::BelowMinimum { period: t, store: k, level: level[k], min: store.min_level });
+                violations.push(IrpViolation::BelowMinimum {
+                    period: t,
+                    store: k,
+                    level: level[k],
+                    min: store.min_level,
+                });
             }
             holding += level[k] as f64 * store.holding_cost;
         }

@@ -168,9 +168,12 @@ pub(crate) fn optimal_quantities(problem: &IrpProblem, routes: &[Vec<Vec<usize>>
         let hi = scaled(s.holding_cost);
         net.add(src, inn(i, 0), s.initial, 0);
         supply += s.initial;
+        // What is left of the initial stock before any delivery: above the maximum, it passes
+        // (a store above its maximum gets no delivery, but its stock is not lost).
+        let mut untouched = s.initial;
         for t in 0..h {
-            let start = if t == 0 { s.initial } else { 0 };
-            net.add(inn(i, t), outn(i, t), s.max_level.max(start).max(s.min_level), 0);
+            net.add(inn(i, t), outn(i, t), s.max_level.max(untouched).max(s.min_level), 0);
+            untouched -= s.consumption[t];
             let forced = s.consumption[t] + s.min_level;
             net.add(outn(i, t), sink, forced, 0);
             demand += forced;
@@ -196,4 +199,214 @@ pub(crate) fn optimal_quantities(problem: &IrpProblem, routes: &[Vec<Vec<usize>>
         q[i * h + t] += net.flow(e);
     }
     q
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use milkrun_routing::Rng;
+
+    use super::optimal_quantities;
+    use crate::replenish::problem::{IrpDepot, IrpProblem, IrpSpec, IrpStore};
+
+    /// Holding cost and shortage of quantities `q[i * H + t]`, as the solver's `simulate`: a
+    /// level below the minimum at a period end is raised back to it, each missing unit a
+    /// shortage.
+    fn simulate(p: &IrpProblem, q: &[i64]) -> (f64, i64) {
+        let h = p.horizon;
+        let mut depot = p.depot.initial;
+        let mut holding = 0.0;
+        let mut shortage = 0;
+        let mut level: Vec<i64> = p.stores.iter().map(|s| s.initial).collect();
+        for t in 0..h {
+            let shipped: i64 = (0..p.stores.len()).map(|i| q[i * h + t]).sum();
+            depot += p.depot.production[t] - shipped;
+            holding += depot as f64 * p.depot.holding_cost;
+            for (i, s) in p.stores.iter().enumerate() {
+                level[i] += q[i * h + t] - s.consumption[t];
+                if level[i] < s.min_level {
+                    shortage += s.min_level - level[i];
+                    level[i] = s.min_level;
+                }
+                holding += level[i] as f64 * s.holding_cost;
+            }
+        }
+        (holding, shortage)
+    }
+
+    /// Whether `q` respects the routes (nothing delivered off them), the capacity, the
+    /// depot's start-of-period stock and the maximum level after a delivery (levels as in
+    /// `simulate`).
+    fn allowed(p: &IrpProblem, routes: &[Vec<Vec<usize>>], q: &[i64]) -> bool {
+        let h = p.horizon;
+        let mut depot = p.depot.initial;
+        let mut level: Vec<i64> = p.stores.iter().map(|s| s.initial).collect();
+        for (t, period) in routes.iter().enumerate() {
+            let mut shipped = 0;
+            for route in period {
+                let load: i64 = route.iter().map(|&i| q[i * h + t]).sum();
+                if load > p.capacity {
+                    return false;
+                }
+                shipped += load;
+            }
+            if shipped > depot {
+                return false;
+            }
+            depot += p.depot.production[t] - shipped;
+            for (i, s) in p.stores.iter().enumerate() {
+                let visited = period.iter().any(|r| r.contains(&i));
+                let qt = q[i * h + t];
+                if qt < 0 || (!visited && qt != 0) || (qt > 0 && level[i] + qt > s.max_level) {
+                    return false;
+                }
+                level[i] = (level[i] + qt - s.consumption[t]).max(s.min_level);
+            }
+        }
+        true
+    }
+
+    fn cost(p: &IrpProblem, q: &[i64], penalty: f64) -> f64 {
+        let (holding, shortage) = simulate(p, q);
+        holding + penalty * shortage as f64
+    }
+
+    /// The least cost over every integer quantity vector the rules allow, by enumeration of
+    /// the visited cells (each at most the store's maximum level and the capacity).
+    fn brute_force(p: &IrpProblem, routes: &[Vec<Vec<usize>>], penalty: f64) -> f64 {
+        let h = p.horizon;
+        let cells: Vec<(usize, i64)> = routes
+            .iter()
+            .enumerate()
+            .flat_map(|(t, period)| period.iter().flatten().map(move |&i| (i, t)))
+            .map(|(i, t)| (i * h + t, p.stores[i].max_level.min(p.capacity)))
+            .collect();
+        let mut q = vec![0_i64; p.stores.len() * h];
+        let mut best = f64::INFINITY;
+        loop {
+            if allowed(p, routes, &q) {
+                best = best.min(cost(p, &q, penalty));
+            }
+            // The next vector, odometer-wise.
+            let mut c = 0;
+            while c < cells.len() && q[cells[c].0] == cells[c].1 {
+                q[cells[c].0] = 0;
+                c += 1;
+            }
+            if c == cells.len() {
+                return best;
+            }
+            q[cells[c].0] += 1;
+        }
+    }
+
+    fn small(rng: &mut Rng, most: usize) -> i64 {
+        rng.below(most + 1) as i64
+    }
+
+    fn cents(rng: &mut Rng, most: usize) -> f64 {
+        rng.below(most + 1) as f64 / 100.0
+    }
+
+    /// A tiny random problem: 2 stores, `h` periods, levels at most 8 (an initial level may
+    /// exceed the maximum).
+    fn tiny_problem(rng: &mut Rng, h: usize) -> IrpProblem {
+        let stores = (0..2)
+            .map(|_| {
+                let max_level = 1 + small(rng, 7);
+                IrpStore {
+                    initial: small(rng, 8),
+                    max_level,
+                    min_level: small(rng, max_level.min(3) as usize),
+                    consumption: (0..h).map(|_| small(rng, 5)).collect(),
+                    holding_cost: cents(rng, 100),
+                }
+            })
+            .collect();
+        IrpSpec {
+            name: "tiny".into(),
+            vehicle_capacity: 1 + small(rng, 9),
+            vehicles: 2,
+            travel_cost: vec![vec![0, 4, 5], vec![4, 0, 3], vec![5, 3, 0]],
+            depot: IrpDepot {
+                initial: small(rng, 10),
+                production: (0..h).map(|_| small(rng, 6)).collect(),
+                holding_cost: cents(rng, 100),
+            },
+            stores,
+        }
+        .validate()
+        .unwrap()
+    }
+
+    /// Per period one or two routes, each store on one of them or on none.
+    fn tiny_routes(rng: &mut Rng, h: usize) -> Vec<Vec<Vec<usize>>> {
+        (0..h)
+            .map(|_| {
+                let mut routes = vec![Vec::new(); 1 + rng.below(2)];
+                for i in 0..2 {
+                    let k = rng.below(routes.len() + 1);
+                    if k < routes.len() {
+                        routes[k].push(i);
+                    }
+                }
+                routes
+            })
+            .collect()
+    }
+
+    fn assert_optimal(p: &IrpProblem, routes: &[Vec<Vec<usize>>], penalty: f64, case: usize) {
+        let q = optimal_quantities(p, routes, penalty);
+        assert!(allowed(p, routes, &q), "case {case}: q {q:?} breaks a rule\n{p:?}\nroutes {routes:?}");
+        let (got, best) = (cost(p, &q, penalty), brute_force(p, routes, penalty));
+        assert!(
+            (got - best).abs() < 1e-6,
+            "case {case}: flow costs {got}, enumeration {best}\n{p:?}\nroutes {routes:?}\nq {q:?} penalty {penalty}"
+        );
+    }
+
+    #[test]
+    fn flow_quantities_cost_what_the_best_allowed_integer_vector_costs() {
+        let mut rng = Rng::new(2024);
+        for case in 0..600 {
+            let h = 2 + rng.below(2);
+            let p = tiny_problem(&mut rng, h);
+            let routes = tiny_routes(&mut rng, h);
+            let penalty = [0.5, 3.0, 40.0][rng.below(3)];
+            assert_optimal(&p, &routes, penalty, case);
+        }
+    }
+
+    #[test]
+    fn stock_above_the_maximum_is_carried_not_lost() {
+        // 8 units, maximum 5: the store starts periods 1 and 2 with 6 and 4 units, so period 2
+        // can take 1 unit, not the 3 a flow that forgot the excess of period 1 would send.
+        let p = IrpSpec {
+            name: "above".into(),
+            vehicle_capacity: 10,
+            vehicles: 1,
+            travel_cost: vec![vec![0, 4], vec![4, 0]],
+            depot: IrpDepot { initial: 10, production: vec![0; 3], holding_cost: 1.0 },
+            stores: vec![IrpStore {
+                initial: 8,
+                max_level: 5,
+                min_level: 0,
+                consumption: vec![2; 3],
+                holding_cost: 0.1,
+            }],
+        }
+        .validate()
+        .unwrap();
+        let routes = vec![vec![vec![]], vec![vec![]], vec![vec![0]]];
+        assert_eq!(optimal_quantities(&p, &routes, 5.0), vec![0, 0, 1]);
+        assert_optimal(&p, &routes, 5.0, 0);
+    }
+
+    #[test]
+    fn without_routes_nothing_is_delivered() {
+        let mut rng = Rng::new(7);
+        let p = tiny_problem(&mut rng, 2);
+        assert_eq!(optimal_quantities(&p, &[vec![vec![]], vec![vec![]]], 10.0), vec![0; 4]);
+    }
 }

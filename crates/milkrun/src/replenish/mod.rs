@@ -3,6 +3,8 @@
 //! at the least transport plus holding cost, with no store below its minimum or above its
 //! maximum level (vendor-managed inventory).
 //!
+//! - [`ReplenishmentPlanner`]: the planner in domain terms (sites, stock positions, daily
+//!   forecasts, money per km), for outbound milk runs to stores, re-planned every day;
 //! - [`IrpSpec`] / [`IrpProblem`]: the problem (from raw data, or from a benchmark instance
 //!   with [`IrpProblem::from_instance`]);
 //! - [`IrpSolver`]: the solver (iterated local search; quantities by network flow);
@@ -23,9 +25,14 @@
 
 mod check;
 mod flow;
+mod planner;
 mod problem;
 mod solver;
 
 pub use self::check::{check_irp, IrpDelivery, IrpPlan, IrpReport, IrpRoute, IrpRules, IrpViolation, MaxLevelRule};
+pub use self::planner::{
+    DeliveryFleet, DeliveryRoute, ReplenishmentInput, ReplenishmentPlan, ReplenishmentPlanner,
+    ReplenishmentPlannerBuilder, StoreStock, WarehouseStock,
+};
 pub use self::problem::{IrpDepot, IrpProblem, IrpSpec, IrpStore};
 pub use self::solver::{IrpProgress, IrpSolved, IrpSolver, IrpSolverConfig};

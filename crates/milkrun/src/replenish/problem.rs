@@ -101,24 +101,36 @@ impl IrpSpec {
             return Err(invalid("depot", "negative initial stock or production"));
         }
         if !(depot.holding_cost.is_finite() && depot.holding_cost >= 0.0) {
-            return Err(invalid("depot", format!("holding cost {} is not a finite non-negative number", depot.holding_cost)));
+            return Err(invalid(
+                "depot",
+                format!("holding cost {} is not a finite non-negative number", depot.holding_cost),
+            ));
         }
         for (k, s) in self.stores.iter().enumerate() {
             let item = format!("store {k}");
             if s.consumption.len() != horizon {
                 return Err(invalid(
                     item,
-                    format!("consumption is given for {} periods, the depot's production for {horizon}", s.consumption.len()),
+                    format!(
+                        "consumption is given for {} periods, the depot's production for {horizon}",
+                        s.consumption.len()
+                    ),
                 ));
             }
             if s.initial < 0 || s.min_level < 0 || s.consumption.iter().any(|&c| c < 0) {
                 return Err(invalid(item, "negative initial stock, minimum level or consumption"));
             }
             if s.min_level > s.max_level {
-                return Err(invalid(item, format!("minimum level {} above maximum level {}", s.min_level, s.max_level)));
+                return Err(invalid(
+                    item,
+                    format!("minimum level {} above maximum level {}", s.min_level, s.max_level),
+                ));
             }
             if !(s.holding_cost.is_finite() && s.holding_cost >= 0.0) {
-                return Err(invalid(item, format!("holding cost {} is not a finite non-negative number", s.holding_cost)));
+                return Err(invalid(
+                    item,
+                    format!("holding cost {} is not a finite non-negative number", s.holding_cost),
+                ));
             }
         }
         let nodes = self.stores.len() + 1;
@@ -131,7 +143,10 @@ impl IrpSpec {
         let mut travel = Vec::with_capacity(nodes * nodes);
         for (i, row) in self.travel_cost.iter().enumerate() {
             if row.len() != nodes {
-                return Err(invalid(format!("travel cost row {i}"), format!("{} entries for {nodes} nodes", row.len())));
+                return Err(invalid(
+                    format!("travel cost row {i}"),
+                    format!("{} entries for {nodes} nodes", row.len()),
+                ));
             }
             if let Some(j) = row.iter().position(|&c| c < 0) {
                 return Err(invalid(format!("travel cost {i} -> {j}"), "negative"));
