@@ -17,6 +17,12 @@
 //!   minutes): done stops stay done, goods stay on their van, promises are kept where they
 //!   still can be (a stop may end up to 30 minutes after its promise rather than be dropped),
 //!   and each re-plan passes the independent checker.
+//! - Own fleet or carriers: each van's route (90.00 a day, 0.35 per km, 28.00 an hour, a
+//!   diesel van's CO2e with the load on board) against handing its jobs to a zoned parcel
+//!   service (minimum charge, 18 % fuel surcharge) or e-cargo bikes (cleaner, 8 km at most),
+//!   by cost and by CO2e ([`milkrun::last_mile::LastMileDay::carrier_options`]); and the jobs
+//!   a carrier takes for less than their van saves without them. A what-if: the day runs the
+//!   plan as it is.
 //! - SVG maps of the plan before and after each re-plan, and charts of the lateness and the
 //!   predicted return of each van, are written to `--out DIR` (default
 //!   `target/milkrun-out/last_mile_day`) through [`milkrun::formats::write_string`].
@@ -27,13 +33,17 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use milkrun::cost::baseline::{RateCard, RateZone};
+use milkrun::cost::carrier::{Carrier, Objective, Provider, RouteProvider};
+use milkrun::cost::emissions::{CarrierRegistry, Co2ePerTonneKm, ConsumptionModel, VehicleClass};
+use milkrun::cost::tariff::Tariff;
 use milkrun::formats::{line_chart_svg, routes_svg, write_string};
 use milkrun::last_mile::{
-    EtaAlert, EtaStatus, FailureReason, JobStatus, LastMileDay, LastMileOptions, ReplanReport, StopOutcome,
-    TrackingEvent, VehicleId,
+    EtaAlert, EtaStatus, FailureReason, JobStatus, LastMileDay, LastMileOptions, LoadMass, OwnFleet, ReplanReport,
+    StopOutcome, TrackingEvent, VehicleId,
 };
-use milkrun::model::{check_solution, Job, JobKind, Load, SiteId, Stop, Visit};
-use milkrun::{demo, Duration, TimeWindow};
+use milkrun::model::{check_solution, Job, JobKind, Load, Money, SiteId, Stop, Visit};
+use milkrun::{demo, Distance, Duration, TimeWindow};
 
 const PLAN_SEED: u64 = 1;
 const PLAN_ITERATIONS: u64 = 300;
@@ -274,6 +284,102 @@ fn print_plan(day: &LastMileDay) {
     );
 }
 
+fn eur(cents: Money) -> String {
+    format!("{:.2} EUR", cents.get() as f64 / 100.0)
+}
+
+/// The own fleet against two carriers, per van (by cost and by CO2e) and per job.
+fn print_carrier_options(day: &LastMileDay) -> Result<(), Box<dyn std::error::Error>> {
+    // The vans: 90.00 a day (lease, insurance), 0.35 per km, the driver at 28.00 an hour; a
+    // diesel van (3.5 t class, 1 200 kg payload); the loads are in kg.
+    let tariff = Tariff { fixed_per_day: Money(9_000), per_km: 35.0, per_hour: 2_800.0, ..Tariff::default() };
+    let model = ConsumptionModel::Linear(VehicleClass::Van.linear_model());
+    let energy = CarrierRegistry::default();
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    let zone =
+        |km: i64, per_kg: f64, minimum: i64| RateZone { up_to: Distance(km * 1000), per_kg, minimum: Money(minimum) };
+    let carriers = [
+        // Time-slot parcel service by diesel van: three zones, 18 % fuel surcharge, a GLEC-like
+        // intensity for light commercial vehicles.
+        Carrier::new(
+            "Parcel LTL",
+            RateCard {
+                zones: vec![zone(5, 45.0, 1_100), zone(10, 55.0, 1_300), zone(25, 70.0, 1_600)],
+                fuel_surcharge: 0.18,
+                intensity: Co2ePerTonneKm(0.95),
+                ttw_share: 0.8,
+            },
+        )?,
+        // E-cargo bikes from a micro-hub: no fuel surcharge, grid electricity (all well-to-tank),
+        // nothing beyond 8 km.
+        Carrier::new(
+            "E-cargo bike",
+            RateCard {
+                zones: vec![zone(4, 40.0, 1_000), zone(8, 50.0, 1_500)],
+                fuel_surcharge: 0.0,
+                intensity: Co2ePerTonneKm(0.06),
+                ttw_share: 0.0,
+            },
+        )?,
+    ];
+    let by_cost = day.carrier_options(&fleet, &carriers, Objective::Cost)?;
+    let by_co2e = day.carrier_options(&fleet, &carriers, Objective::Co2e)?;
+    println!(
+        "\nOwn fleet or carriers (carriers: {}; a what-if on the plan, the day below runs the plan as it is)",
+        carriers.iter().map(Carrier::name).collect::<Vec<_>>().join(", ")
+    );
+    let kg = |e: &milkrun::cost::emissions::Emissions| format!("{:.2} kg CO2e", e.wtw.kg());
+    let who = |p: RouteProvider| match p {
+        RouteProvider::OwnFleet => "own fleet",
+        RouteProvider::Carriers => "carriers",
+    };
+    for (cost, co2e) in by_cost.iter().zip(&by_co2e) {
+        let own = cost.route.own_fleet;
+        let handed = match &cost.route.carriers {
+            Ok(sel) => {
+                let split: Vec<String> = carriers
+                    .iter()
+                    .enumerate()
+                    .map(|(c, carrier)| {
+                        let n = sel.shipments.iter().filter(|s| s.chosen == Provider::Carrier(c)).count();
+                        format!("{n} {}", carrier.name())
+                    })
+                    .collect();
+                format!("{} / {} ({})", eur(sel.cost), kg(&sel.emissions), split.join(", "))
+            }
+            Err(e) => format!("not all jobs ({e})"),
+        };
+        println!(
+            "  {}  own fleet {} / {} vs carriers {} -> by cost: {}, by CO2e: {}",
+            van(cost.vehicle.index()),
+            eur(own.cost),
+            kg(&own.emissions),
+            handed,
+            who(cost.chosen()),
+            who(co2e.chosen())
+        );
+    }
+    let cheaper: Vec<String> = by_cost
+        .iter()
+        .flat_map(|r| r.jobs_to_carriers().map(move |s| (r, s)))
+        .map(|(r, s)| {
+            let Provider::Carrier(c) = s.chosen else { return String::new() };
+            let own = s.own_fleet.map_or(Money(0), |o| o.cost);
+            let name = day.problem().jobs().get(s.shipment as usize).map_or("?", |j| j.name.as_str());
+            format!("{name} ({}: {} {} vs {} saved)", van(r.vehicle.index()), carriers[c].name(), eur(s.cost), eur(own))
+        })
+        .collect();
+    let jobs: usize = by_cost.iter().map(|r| r.jobs.len()).sum();
+    println!("  jobs a carrier takes for less than the route saves without them: {} of {jobs}", cheaper.len());
+    for line in cheaper.iter().take(6) {
+        println!("    {line}");
+    }
+    if cheaper.len() > 6 {
+        println!("    ... and {} more", cheaper.len() - 6);
+    }
+    Ok(())
+}
+
 fn print_replan(day: &LastMileDay, report: &ReplanReport, why: &str) {
     let names = |jobs: &[milkrun::model::JobId]| -> String {
         if jobs.is_empty() {
@@ -355,6 +461,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let options = LastMileOptions::default().late_grace(Duration::minutes(30)).alert_tolerance(Duration::minutes(5));
     let mut day = LastMileDay::plan(problem, options, PLAN_SEED, PLAN_ITERATIONS)?;
     print_plan(&day);
+    print_carrier_options(&day)?;
     let mut files: Vec<(String, String)> = Vec::new();
     let title = format!("{} - plan at the start of the day", day.problem().name());
     files.push(("plan_start.svg".into(), routes_svg(day.problem(), &day.current_solution().routes, &title)));

@@ -1,17 +1,22 @@
-//! Last-mile days: planning, tracking events, alerts and re-plans.
+//! Last-mile days: planning, tracking events, alerts and re-plans; own fleet or carriers.
 //!
 //! Every re-plan is re-checked here with `check_solution`; the property test drives random
 //! days through random sequences of valid and invalid events.
 
+use milkrun::cost::baseline::{RateCard, RateZone};
+use milkrun::cost::carrier::{Carrier, Objective, Provider, RouteProvider};
+use milkrun::cost::emissions::{route_emissions, CarrierRegistry, Co2ePerTonneKm, ConsumptionModel, Leg, VehicleClass};
+use milkrun::cost::tariff::Tariff;
+use milkrun::cost::CostError;
 use milkrun::last_mile::{
-    EtaAlert, EtaStatus, FailureReason, JobStatus, LastMileDay, LastMileOptions, ReplanReport, StopOutcome,
-    TrackingEvent, VehicleId,
+    EtaAlert, EtaStatus, FailureReason, JobStatus, LastMileDay, LastMileOptions, LoadMass, OwnFleet, ReplanReport,
+    StopOutcome, TrackingEvent, VehicleId,
 };
 use milkrun::model::{
-    check_solution, Coordinates, Job, JobId, JobKind, Load, Problem, ProblemData, Rounding, Site, SiteId, SiteKind,
-    Speed, Stop, TravelMatrix, VehicleType, Visit,
+    check_solution, Coordinates, Job, JobId, JobKind, Kilograms, Load, Money, Problem, ProblemData, Rounding, Route,
+    Site, SiteId, SiteKind, Solution, Speed, Stop, TravelMatrix, VehicleType, Visit,
 };
-use milkrun::{demo, Duration, Error, TimeWindow};
+use milkrun::{demo, Distance, Duration, Error, TimeWindow};
 use proptest::prelude::*;
 
 /// SplitMix64 in `[0, 1)`.
@@ -540,4 +545,327 @@ proptest! {
         let done: usize = day.vehicles().iter().map(|v| v.done.len()).sum();
         eprintln!("seed {seed}: {replans} re-plans, {refused} refused events, {done} stops finished");
     }
+}
+
+// Own fleet or carriers.
+
+/// A rate card from `(up_to m, per_kg, minimum)` zones.
+fn rate_card(zones: &[(i64, f64, i64)], fuel_surcharge: f64, intensity: f64) -> RateCard {
+    RateCard {
+        zones: zones
+            .iter()
+            .map(|&(up_to, per_kg, minimum)| RateZone { up_to: Distance(up_to), per_kg, minimum: Money(minimum) })
+            .collect(),
+        fuel_surcharge,
+        intensity: Co2ePerTonneKm(intensity),
+        ttw_share: 0.8,
+    }
+}
+
+fn carrier(name: &str, zones: &[(i64, f64, i64)], fuel_surcharge: f64, intensity: f64) -> Carrier {
+    Carrier::new(name, rate_card(zones, fuel_surcharge, intensity)).expect("a valid card")
+}
+
+/// A parcel service with three zones and a cleaner e-cargo bike that goes 8 km at most.
+fn parcel_and_bike() -> [Carrier; 2] {
+    [
+        carrier("Parcel", &[(5_000, 45.0, 1_100), (10_000, 55.0, 1_300), (25_000, 70.0, 1_600)], 0.18, 0.95),
+        carrier("Bike", &[(4_000, 40.0, 1_000), (8_000, 50.0, 1_500)], 0.0, 0.06),
+    ]
+}
+
+fn van_tariff() -> Tariff {
+    Tariff { fixed_per_day: Money(9_000), per_km: 35.0, per_hour: 2_800.0, ..Tariff::default() }
+}
+
+fn van_model() -> ConsumptionModel {
+    ConsumptionModel::Linear(VehicleClass::Van.linear_model())
+}
+
+/// The objective's key of a priced option, compared lexicographically (the oracle's own).
+fn key(objective: Objective, cost: Money, wtw: f64) -> (f64, f64, f64) {
+    match objective {
+        Objective::Cost => (cost.get() as f64, wtw, 0.0),
+        Objective::Co2e => (wtw, cost.get() as f64, 0.0),
+        Objective::Weighted { carbon_price } => (cost.get() as f64 + carbon_price * wtw, wtw, cost.get() as f64),
+    }
+}
+
+#[test]
+fn the_route_goes_to_the_better_of_own_fleet_and_carriers_and_every_job_is_priced() {
+    let day = demo_day();
+    let problem = day.problem();
+    let (tariff, model, energy) = (van_tariff(), van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    let carriers = parcel_and_bike();
+    let plan = day.current_solution();
+    let checked = check_solution(problem, &plan);
+    let mut seen_carriers = false;
+    let mut seen_own = false;
+    for objective in [Objective::Cost, Objective::Co2e, Objective::Weighted { carbon_price: 20.0 }] {
+        let options = day.carrier_options(&fleet, &carriers, objective).expect("priced");
+        assert_eq!(options.len(), day.vehicles().len());
+        for (k, r) in options.iter().enumerate() {
+            assert_eq!(r.vehicle, VehicleId(k as u32));
+            // Every job of the route, once, as a shipment of its kg from the depot.
+            let mut jobs: Vec<JobId> = plan.routes[k].visits.iter().filter_map(|v| v.job()).collect();
+            jobs.sort_unstable();
+            jobs.dedup();
+            let mut listed = r.jobs.clone();
+            listed.sort_unstable();
+            assert_eq!(listed, jobs, "vehicle {k}: every job of the route, once");
+            assert_eq!(r.shipments.iter().map(|s| JobId(s.id)).collect::<Vec<_>>(), r.jobs);
+            for s in &r.shipments {
+                let job = problem.job(JobId(s.id));
+                if let JobKind::Service { stop, delivery, pickup } = &job.kind {
+                    assert_eq!(s.mass.0, (delivery.amounts()[0] + pickup.amounts()[0]) as f64);
+                    if pickup.is_zero() {
+                        assert_eq!(s.distance, problem.travel().distance(0, stop.site.index()));
+                    }
+                }
+            }
+            // The own fleet: the checker's distance, the tariff's charges, the day's fixed charge.
+            assert_eq!(r.usage.distance, checked.routes[k].distance);
+            assert_eq!(r.cost.distance, Money((r.usage.distance.get() as f64 / 1000.0 * 35.0).round() as i64));
+            assert_eq!(r.cost.total, Money(9_000) + r.cost.distance + r.cost.time);
+            assert!(r.usage.duration <= checked.routes[k].duration);
+            assert_eq!(r.route.own_fleet.cost, r.cost.total);
+            // The carriers: each job at its best quote, recomputed here.
+            let sel = r.route.carriers.as_ref().expect("every demo job is within the parcel zones");
+            let mut total = Money(0);
+            for (s, choice) in r.shipments.iter().zip(&sel.shipments) {
+                let best = carriers
+                    .iter()
+                    .filter_map(|c| c.quote(s).expect("valid").priced().copied())
+                    .min_by(|a, b| {
+                        key(objective, a.cost, a.emissions.wtw.kg())
+                            .partial_cmp(&key(objective, b.cost, b.emissions.wtw.kg()))
+                            .expect("finite")
+                    })
+                    .expect("a carrier takes it");
+                assert_eq!(choice.cost, best.cost);
+                total += best.cost;
+            }
+            assert_eq!(sel.cost, total);
+            // The route-level choice is the better of the two totals.
+            let own = key(objective, r.route.own_fleet.cost, r.route.own_fleet.emissions.wtw.kg());
+            let handed = key(objective, sel.cost, sel.emissions.wtw.kg());
+            let expected = if handed < own { RouteProvider::Carriers } else { RouteProvider::OwnFleet };
+            assert_eq!(r.chosen(), expected, "vehicle {k}, {objective:?}");
+            seen_carriers |= expected == RouteProvider::Carriers;
+            seen_own |= expected == RouteProvider::OwnFleet;
+            // Job by job, the own fleet is always an option and never beaten by a worse one.
+            for choice in &r.per_job.shipments {
+                let own = choice.own_fleet.expect("an own-fleet offer for every job");
+                assert!(
+                    key(objective, choice.cost, choice.emissions.wtw.kg())
+                        <= key(objective, own.cost, own.emissions.wtw.kg())
+                );
+            }
+        }
+    }
+    assert!(seen_carriers && seen_own, "the demo shows both answers");
+}
+
+#[test]
+fn an_expensive_carrier_leaves_every_route_on_the_own_fleet() {
+    let day = demo_day();
+    let (tariff, model, energy) = (van_tariff(), van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    // 500.00 a parcel at least.
+    let dear = [carrier("Dear", &[(50_000, 100.0, 50_000)], 0.1, 0.5)];
+    let options = day.carrier_options(&fleet, &dear, Objective::Cost).expect("priced");
+    assert!(options.iter().any(|r| !r.jobs.is_empty()));
+    for r in &options {
+        assert_eq!(r.chosen(), RouteProvider::OwnFleet);
+        assert_eq!((r.route.cost, r.route.emissions), (r.cost.total, r.route.own_fleet.emissions));
+        assert_eq!(r.jobs_to_carriers().count(), 0);
+    }
+}
+
+#[test]
+fn a_carrier_at_a_fraction_of_the_cost_takes_every_route() {
+    let day = demo_day();
+    let (tariff, model, energy) = (van_tariff(), van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    // 0.50 a parcel, whatever it weighs.
+    let cheap = [carrier("Cheap", &[(50_000, 0.0, 50)], 0.0, 0.5)];
+    for r in day.carrier_options(&fleet, &cheap, Objective::Cost).expect("priced") {
+        if r.jobs.is_empty() {
+            continue;
+        }
+        assert_eq!(r.chosen(), RouteProvider::Carriers);
+        assert_eq!(r.route.cost, Money(50 * r.jobs.len() as i64));
+        assert!(r.route.cost.get() * 10 < r.cost.total.get());
+    }
+}
+
+#[test]
+fn by_co2e_a_low_intensity_carrier_wins_and_by_cost_it_does_not() {
+    let day = demo_day();
+    let (tariff, model, energy) = (van_tariff(), van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    let clean = [carrier("Clean but dear", &[(50_000, 50.0, 5_000)], 0.0, 0.001)];
+    let by_cost = day.carrier_options(&fleet, &clean, Objective::Cost).expect("priced");
+    let by_co2e = day.carrier_options(&fleet, &clean, Objective::Co2e).expect("priced");
+    for (c, e) in by_cost.iter().zip(&by_co2e).filter(|(c, _)| !c.jobs.is_empty()) {
+        assert_eq!(c.chosen(), RouteProvider::OwnFleet);
+        assert_eq!(e.chosen(), RouteProvider::Carriers);
+        let own = e.emissions.as_ref().expect("a van that runs").emissions.wtw.kg();
+        assert!(e.route.emissions.wtw.kg() < own);
+        // Job by job too: every job goes by the clean carrier on CO2e... unless the route saves
+        // nothing (or less) without it.
+        for choice in &e.per_job.shipments {
+            let saved = choice.own_fleet.expect("an offer").emissions.wtw.kg();
+            let expected_carrier = choice.carriers[0].priced().expect("priced").emissions.wtw.kg() < saved;
+            assert_eq!(matches!(choice.chosen, Provider::Carrier(0)), expected_carrier);
+        }
+    }
+}
+
+#[test]
+fn bad_carrier_input_gets_typed_errors() {
+    let day = demo_day();
+    let (tariff, model, energy) = (van_tariff(), van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    let carriers = parcel_and_bike();
+    for carbon_price in [-1.0, f64::NAN, f64::INFINITY] {
+        let err = day.carrier_options(&fleet, &carriers, Objective::Weighted { carbon_price }).unwrap_err();
+        assert!(matches!(err, Error::Cost(CostError::InvalidInput { .. })), "{err}");
+        assert!(err.to_string().contains("carbon_price"), "{err}");
+    }
+    // A rate card without zones never becomes a carrier.
+    let err = Carrier::new("Empty", rate_card(&[], 0.1, 0.1)).unwrap_err();
+    assert!(matches!(&err, CostError::InvalidCarrier { carrier, .. } if carrier == "Empty"), "{err}");
+    // The mass of the loads.
+    for mass in [LoadMass::kilograms(1), LoadMass::per_unit(0, 0.0), LoadMass::per_unit(0, f64::NAN)] {
+        let bad = OwnFleet { mass, ..fleet };
+        let err = day.carrier_options(&bad, &carriers, Objective::Cost).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+    }
+    // A van model whose payload is below the load on board, a registry without its fuel.
+    let mut small = VehicleClass::Van.linear_model();
+    small.payload = Kilograms(50.0);
+    let small = ConsumptionModel::Linear(small);
+    let err = day.carrier_options(&OwnFleet { vehicle: &small, ..fleet }, &carriers, Objective::Cost).unwrap_err();
+    assert!(matches!(err, Error::Cost(_)) && err.to_string().contains("payload"), "{err}");
+    let none = CarrierRegistry::empty();
+    let err = day.carrier_options(&OwnFleet { energy: &none, ..fleet }, &carriers, Objective::Cost).unwrap_err();
+    assert!(matches!(err, Error::Cost(_)), "{err}");
+    // No carrier: every route stays, every job on the own fleet.
+    for r in day.carrier_options(&fleet, &[], Objective::Cost).expect("priced") {
+        assert!(r.jobs.is_empty() || matches!(r.route.carriers, Err(CostError::Unserved { .. })));
+        assert_eq!(r.chosen(), RouteProvider::OwnFleet);
+    }
+}
+
+/// A depot, A at 10 km and B at 20 km east, both delivered by one van on a straight road.
+#[test]
+fn hand_computed_route_cost_emissions_and_marginal_offers() {
+    let sites = vec![
+        Site::new("depot", SiteKind::Depot, Coordinates::Planar { x: 0.0, y: 0.0 }),
+        Site::new("A", SiteKind::Customer, Coordinates::Planar { x: 10_000.0, y: 0.0 }),
+        Site::new("B", SiteKind::Customer, Coordinates::Planar { x: 20_000.0, y: 0.0 }),
+    ];
+    let coords: Vec<_> = sites.iter().map(|s| s.location).collect();
+    let mut van = VehicleType::new("van", 1, Load::single(1_000), SiteId(0));
+    van.shift = TimeWindow::new(Duration::hours(6), Duration::hours(20));
+    let problem = ProblemData {
+        name: "straight road".into(),
+        dimensions: vec!["kg".into()],
+        travel: TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::Constant(10.0)).expect("finite"),
+        sites,
+        jobs: vec![
+            Job::delivery("to A", Stop::at(SiteId(1)), Load::single(100)),
+            Job::delivery("to B", Stop::at(SiteId(2)), Load::single(50)),
+        ],
+        vehicle_types: vec![van],
+        ..ProblemData::default()
+    }
+    .validate()
+    .expect("validates");
+    let (a, b) = (JobId(0), JobId(1));
+    let route = Route {
+        vehicle_type: milkrun::model::VehicleTypeId(0),
+        visits: vec![Visit::Service(a), Visit::Service(b)],
+        departure: None,
+    };
+    let day =
+        LastMileDay::new(problem, &Solution { routes: vec![route], unassigned: vec![] }, LastMileOptions::default())
+            .expect("a valid plan");
+    // 1.00 per km, 50.00 a day; nothing per hour.
+    let tariff = Tariff { fixed_per_day: Money(5_000), per_km: 100.0, ..Tariff::default() };
+    let (model, energy) = (van_model(), CarrierRegistry::default());
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::per_unit(0, 2.0) };
+    // 0.10 per kg + 10 %: A (200 kg) 22.00, B (100 kg) 11.00.
+    let carriers = [carrier("C", &[(30_000, 10.0, 0)], 0.1, 0.1)];
+    let options = day.carrier_options(&fleet, &carriers, Objective::Cost).expect("priced");
+    let r = &options[0];
+    assert_eq!(r.jobs, vec![a, b]);
+    assert_eq!(r.shipments[0].distance, Distance(10_000));
+    assert_eq!(r.shipments[1].distance, Distance(20_000));
+    assert_eq!((r.shipments[0].mass, r.shipments[1].mass), (Kilograms(200.0), Kilograms(100.0)));
+    // 40 km in 4000 s: 40.00 + 50.00.
+    assert_eq!(
+        (r.usage.distance, r.usage.duration, r.usage.waiting, r.usage.stops),
+        (Distance(40_000), Duration(4_000), Duration(0), 2)
+    );
+    assert_eq!(r.cost.total, Money(9_000));
+    // CO2e leg by leg with the load on board: 300 kg, 100 kg, empty.
+    let legs = |l: &[(i64, f64)]| l.iter().map(|&(m, kg)| Leg::new(Distance(m), Kilograms(kg))).collect::<Vec<_>>();
+    let wtw = |l: &[(i64, f64)]| route_emissions(&legs(l), &model, &energy).expect("valid").emissions.wtw.kg();
+    let full = wtw(&[(10_000, 300.0), (10_000, 100.0), (20_000, 0.0)]);
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
+    assert!(close(r.route.own_fleet.emissions.wtw.kg(), full));
+    // Carriers: 33.00 against 90.00.
+    assert_eq!((r.chosen(), r.route.cost), (RouteProvider::Carriers, Money(3_300)));
+    // Without A the van still drives 40 km: it saves nothing but A's load; without B it saves
+    // 20 km (20.00), more than B's 11.00 by carrier.
+    let (oa, ob) = (r.per_job.shipments[0].own_fleet.expect("offer"), r.per_job.shipments[1].own_fleet.expect("offer"));
+    assert_eq!((oa.cost, ob.cost), (Money(0), Money(2_000)));
+    assert!(close(oa.emissions.wtw.kg(), full - wtw(&[(20_000, 100.0), (20_000, 0.0)])));
+    assert!(close(ob.emissions.wtw.kg(), full - wtw(&[(10_000, 200.0), (10_000, 0.0)])));
+    assert_eq!(r.per_job.shipments[0].chosen, Provider::OwnFleet);
+    assert_eq!((r.per_job.shipments[1].chosen, r.per_job.shipments[1].cost), (Provider::Carrier(0), Money(1_100)));
+    assert_eq!(r.jobs_to_carriers().map(|s| s.shipment).collect::<Vec<_>>(), vec![b.0]);
+    // The van's only job saves the whole route, fixed charge included.
+    let alone =
+        Route { vehicle_type: milkrun::model::VehicleTypeId(0), visits: vec![Visit::Service(b)], departure: None };
+    let day = LastMileDay::new(
+        day.problem().clone(),
+        &Solution { routes: vec![alone], unassigned: vec![a] },
+        LastMileOptions::default(),
+    )
+    .expect("a valid plan");
+    let r = &day.carrier_options(&fleet, &carriers, Objective::Cost).expect("priced")[0];
+    assert_eq!(r.per_job.shipments[0].own_fleet.map(|o| o.cost), Some(Money(9_000)));
+}
+
+/// The doc example of `LastMileDay::carrier_options`, run here too.
+#[test]
+fn carrier_options_doc_example() -> Result<(), Box<dyn std::error::Error>> {
+    let day = LastMileDay::plan(demo::last_mile_day()?, LastMileOptions::default(), 1, 100)?;
+    let tariff = Tariff { fixed_per_day: Money(9_000), per_km: 35.0, per_hour: 2_800.0, ..Tariff::default() };
+    let model = ConsumptionModel::Linear(VehicleClass::Van.linear_model());
+    let energy = CarrierRegistry::default();
+    // The demo's loads are in kg.
+    let fleet = OwnFleet { tariff: &tariff, vehicle: &model, energy: &energy, mass: LoadMass::kilograms(0) };
+    let parcel = Carrier::new(
+        "Parcel",
+        RateCard {
+            zones: vec![RateZone { up_to: Distance(20_000), per_kg: 40.0, minimum: Money(900) }],
+            fuel_surcharge: 0.15,
+            intensity: Co2ePerTonneKm(0.6),
+            ttw_share: 0.8,
+        },
+    )?;
+    let options = day.carrier_options(&fleet, &[parcel], Objective::Cost)?;
+    for van in &options {
+        let by_carrier = van.route.carriers.as_ref().map(|s| s.cost).ok();
+        // The route goes to the carriers only when they are cheaper.
+        if van.chosen() == RouteProvider::Carriers {
+            assert!(by_carrier.is_some_and(|c| c <= van.cost.total));
+        }
+    }
+    Ok(())
 }

@@ -20,6 +20,20 @@
 //! - [`LastMileDay::add_job`] and [`LastMileDay::cancel_job`] change the day's work;
 //!   [`LastMileDay::replan`] re-optimises what is left, with what is done locked.
 //!
+//! # Own fleet or carriers
+//! [`LastMileDay::carrier_options`] prices each van's route of the plan as it stands on the own
+//! fleet ([`OwnFleet`]: a [`Tariff`](crate::cost::tariff::Tariff) over the route's distance
+//! and duration plus the day's fixed charge; CO2e leg by leg with the load on board) and
+//! compares it with handing each of its jobs to the best of some carriers' rate cards
+//! ([`Carrier`](crate::cost::carrier::Carrier): zones by distance, price per kg, minimum
+//! charge, fuel surcharge, CO2e intensity), by cost, by CO2e or by both with a carbon price
+//! ([`Objective`](crate::cost::carrier::Objective)). Each job is a shipment of its mass
+//! ([`LoadMass`] says which load dimension is a mass, in kg per unit) over the shortest
+//! distance from the depot to its stop (ISO 14083). Job by job, it also compares every
+//! carrier's quote with what the route saves without the job: the route minus the same route
+//! without it, in the same order, one job at a time (savings of several jobs do not add up).
+//! Every alternative is kept in the [`RouteCarrierChoice`]; nothing is changed in the day.
+//!
 //! # The ETA model
 //! A vehicle is at `position` and can leave it at `ready`: its planned departure until the
 //! first event, then the time of its last stop done or failed, or of its last position;
@@ -136,6 +150,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod carrier;
 mod eta;
 mod events;
 mod replan;
@@ -147,6 +162,7 @@ use milkrun_model::{
     VehicleTypeId, Violation, Visit,
 };
 
+pub use self::carrier::{LoadMass, OwnFleet, RouteCarrierChoice};
 pub use self::eta::{EtaAlert, EtaMargin, EtaStatus};
 pub use self::events::{FailureReason, TrackingEvent};
 pub use self::replan::ReplanReport;
