@@ -617,7 +617,8 @@ impl<'a> Search<'a> {
     }
 
     /// Cuts up to `excess` units of discretionary fills from the quantities of `route` in period
-    /// `t`, the least saving first; returns the units cut.
+    /// `t`, the least saving first (repeated selection: routes are short and one or two fills
+    /// usually cover the excess); returns the units cut.
     fn cut_fills(&mut self, route: &[usize], t: usize, excess: i64) -> i64 {
         let h = self.h;
         let mut left = excess;
@@ -686,21 +687,7 @@ impl<'a> Search<'a> {
     /// first, the least saving first, then needs from the last member. Returns the units cut.
     fn cut(&mut self, members: &[usize], t: usize, excess: i64) -> i64 {
         let h = self.h;
-        let mut left = excess;
-        // Fills, the least saving first: repeated selection (routes are short and one or two
-        // fills usually cover the excess).
-        while left > 0 {
-            let mut pick: Option<usize> = None;
-            for &i in members {
-                if self.q[i * h + t] > self.need[i] && pick.is_none_or(|j| self.rank[i] < self.rank[j]) {
-                    pick = Some(i);
-                }
-            }
-            let Some(i) = pick else { break };
-            let extra = (self.q[i * h + t] - self.need[i]).min(left);
-            self.q[i * h + t] -= extra;
-            left -= extra;
-        }
+        let mut left = excess - self.cut_fills(members, t, excess);
         for &i in members.iter().rev() {
             if left == 0 {
                 break;
