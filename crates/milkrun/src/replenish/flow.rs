@@ -210,34 +210,9 @@ mod tests {
     use super::optimal_quantities;
     use crate::replenish::problem::{IrpDepot, IrpProblem, IrpSpec, IrpStore};
 
-    /// Holding cost and shortage of quantities `q[i * H + t]`, as the solver's `simulate`: a
-    /// level below the minimum at a period end is raised back to it, each missing unit a
-    /// shortage.
-    fn simulate(p: &IrpProblem, q: &[i64]) -> (f64, i64) {
-        let h = p.horizon;
-        let mut depot = p.depot.initial;
-        let mut holding = 0.0;
-        let mut shortage = 0;
-        let mut level: Vec<i64> = p.stores.iter().map(|s| s.initial).collect();
-        for t in 0..h {
-            let shipped: i64 = (0..p.stores.len()).map(|i| q[i * h + t]).sum();
-            depot += p.depot.production[t] - shipped;
-            holding += depot as f64 * p.depot.holding_cost;
-            for (i, s) in p.stores.iter().enumerate() {
-                level[i] += q[i * h + t] - s.consumption[t];
-                if level[i] < s.min_level {
-                    shortage += s.min_level - level[i];
-                    level[i] = s.min_level;
-                }
-                holding += level[i] as f64 * s.holding_cost;
-            }
-        }
-        (holding, shortage)
-    }
-
     /// Whether `q` respects the routes (nothing delivered off them), the capacity, the
     /// depot's start-of-period stock and the maximum level after a delivery (levels as in
-    /// `simulate`).
+    /// `IrpProblem::holding_and_shortage`).
     fn allowed(p: &IrpProblem, routes: &[Vec<Vec<usize>>], q: &[i64]) -> bool {
         let h = p.horizon;
         let mut depot = p.depot.initial;
@@ -268,7 +243,7 @@ mod tests {
     }
 
     fn cost(p: &IrpProblem, q: &[i64], penalty: f64) -> f64 {
-        let (holding, shortage) = simulate(p, q);
+        let (holding, shortage) = p.holding_and_shortage(q);
         holding + penalty * shortage as f64
     }
 

@@ -249,6 +249,30 @@ impl IrpProblem {
         (i < self.nodes && j < self.nodes).then(|| self.travel[i * self.nodes + j])
     }
 
+    /// Holding cost and shortage (units below the minimum level, each raised back to it) of
+    /// the quantities `q[store * H + t]`, deliveries first in each period.
+    pub(crate) fn holding_and_shortage(&self, q: &[i64]) -> (f64, i64) {
+        let h = self.horizon;
+        let mut depot = self.depot.initial;
+        let mut holding = 0.0;
+        let mut shortage = 0;
+        let mut level: Vec<i64> = self.stores.iter().map(|s| s.initial).collect();
+        for t in 0..h {
+            let shipped: i64 = (0..self.stores.len()).map(|i| q[i * h + t]).sum();
+            depot += self.depot.production[t] - shipped;
+            holding += depot as f64 * self.depot.holding_cost;
+            for (i, s) in self.stores.iter().enumerate() {
+                level[i] += q[i * h + t] - s.consumption[t];
+                if level[i] < s.min_level {
+                    shortage += s.min_level - level[i];
+                    level[i] = s.min_level;
+                }
+                holding += level[i] as f64 * s.holding_cost;
+            }
+        }
+        (holding, shortage)
+    }
+
     /// Travel cost between nodes known to exist (inner loops).
     #[inline]
     pub(crate) fn cost(&self, i: usize, j: usize) -> i64 {

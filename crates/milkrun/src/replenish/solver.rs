@@ -243,7 +243,7 @@ struct State {
     routes: Vec<Vec<Vec<usize>>>,
     route_cost: Vec<Vec<i64>>,
     /// `slot[i * H + t]`: the route of store `i` in period `t` plus one, 0 if not visited.
-    slot: Vec<u8>,
+    slot: Vec<u16>,
 }
 
 impl State {
@@ -255,7 +255,7 @@ impl State {
 /// What the move evaluation needs of the current state's greedy quantities.
 #[derive(Debug, Clone, Default)]
 struct Snapshot {
-    slot: Vec<u8>,
+    slot: Vec<u16>,
     load: Vec<i64>,
     route_cut: Vec<bool>,
     depot_start: Vec<i64>,
@@ -318,7 +318,7 @@ impl<'a> Search<'a> {
     fn new(p: &'a IrpProblem, seed: u64) -> Self {
         let h = p.horizon;
         let n = p.stores.len();
-        let k = p.vehicles.min(u8::MAX as usize - 1);
+        let k = p.vehicles.min(u16::MAX as usize - 1);
         let mut cum = vec![0_i64; n * (h + 1)];
         for (i, s) in p.stores.iter().enumerate() {
             for t in 0..h {
@@ -418,7 +418,7 @@ impl<'a> Search<'a> {
     fn insert(&self, st: &mut State, t: usize, k: usize, pos: usize, i: usize) {
         st.routes[t][k].insert(pos, i);
         st.route_cost[t][k] = self.route_cost(&st.routes[t][k]);
-        st.slot[i * self.h + t] = (k + 1) as u8;
+        st.slot[i * self.h + t] = (k + 1) as u16;
     }
 
     /// Removes store `i` from its route in period `t`; returns (route, position).
@@ -512,7 +512,7 @@ impl<'a> Search<'a> {
     /// Store `i`'s own part of the cost under the visits `slot`, when nothing is cut: its
     /// holding and shortage penalty, minus the depot holding its deliveries save; its
     /// quantities into `q`.
-    fn store_term(&self, slot: &[u8], i: usize, q: &mut [i64]) -> f64 {
+    fn store_term(&self, slot: &[u16], i: usize, q: &mut [i64]) -> f64 {
         let (h, p) = (self.h, self.p);
         let s = &p.stores[i];
         let mut level = s.initial;
@@ -699,29 +699,6 @@ impl<'a> Search<'a> {
         excess - left
     }
 
-    /// Holding cost and shortage with the quantities `q`.
-    fn simulate(&self, q: &[i64]) -> (f64, i64) {
-        let (h, p) = (self.h, self.p);
-        let mut depot = p.depot.initial;
-        let mut holding = 0.0;
-        let mut shortage = 0;
-        let mut level: Vec<i64> = p.stores.iter().map(|s| s.initial).collect();
-        for t in 0..h {
-            let shipped: i64 = (0..self.n).map(|i| q[i * h + t]).sum();
-            depot += p.depot.production[t] - shipped;
-            holding += depot as f64 * p.depot.holding_cost;
-            for (i, s) in p.stores.iter().enumerate() {
-                level[i] += q[i * h + t] - s.consumption[t];
-                if level[i] < s.min_level {
-                    shortage += s.min_level - level[i];
-                    level[i] = s.min_level;
-                }
-                holding += level[i] as f64 * s.holding_cost;
-            }
-        }
-        (holding, shortage)
-    }
-
     /// Exact quantities for the state's routes, with visits that get nothing dropped; returns
     /// the state, the quantities and the exact cost.
     fn exact(&mut self, st: &State) -> (State, Vec<i64>, f64) {
@@ -742,7 +719,7 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let (holding, shortage) = self.simulate(&q);
+        let (holding, shortage) = self.p.holding_and_shortage(&q);
         let cost = st.transport() as f64 + holding + self.penalty * shortage as f64;
         (st, q, cost)
     }
