@@ -8,8 +8,9 @@
 //!    share of a truck) plus the holding cost of the stock curve it produces; the cheapest
 //!    is the EOQ-style starting frequency.
 //! 2. **Days and waves**: a supplier's visiting days are spread evenly over its open
-//!    production days, with the offset that levels the daily volume; each visit goes in the
-//!    least loaded wave its pickup windows allow.
+//!    production days, with the offset that levels the daily volume; a day's visits are
+//!    spread evenly over the waves its pickup windows allow (every k-th wave when the number
+//!    of visits divides the number of those waves), with the offset that levels the load.
 //! 3. **Quantities**: each pickup collects, per part, what the plant consumed since the
 //!    previous pickup, in whole containers ([`stock`]); empties of returnable containers go back
 //!    at the next pickup.
@@ -29,6 +30,7 @@
 mod check;
 mod stock;
 mod types;
+mod whatif;
 
 use std::collections::HashMap;
 
@@ -47,6 +49,7 @@ pub use self::types::{
     Cycle, CycleTime, Frequency, Inbound, InboundSupplier, Kpis, Loop, LoopStop, MilkRunPlan, PartFlow, PartPickup,
     Pickup, PlanIssue, Service, StockCurve, StockPoint, SupplierKpi, DAY,
 };
+pub use self::whatif::{PlanChanges, Replan, SupplierChange};
 use crate::error::Error;
 
 /// What the planner is doing, for progress reports.
@@ -81,6 +84,7 @@ pub struct MilkRunPlanner {
     threads: usize,
     rate_card: Option<RateCard>,
     carriers: CarrierRegistry,
+    replan_tolerance: f64,
 }
 
 /// Builder of [`MilkRunPlanner`].
@@ -101,6 +105,7 @@ impl Default for MilkRunPlanner {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
             rate_card: None,
             carriers: CarrierRegistry::uk_defaults(),
+            replan_tolerance: 0.02,
         }
     }
 }
@@ -217,11 +222,22 @@ struct Schedule {
     slots: Vec<Vec<(u32, usize)>>,
 }
 
-/// A routing effort: iterations per problem, and the loops already solved with it.
+/// A routing effort: iterations per problem, the loops already solved with it, and the loops
+/// of a previous plan to start from per (day, wave) (re-planning).
 struct Effort {
     iterations: u64,
     cache: LoopCache,
+    warm: WarmLoops,
 }
+
+impl Effort {
+    fn new(iterations: u64) -> Self {
+        Self { iterations, cache: LoopCache::new(), warm: WarmLoops::new() }
+    }
+}
+
+/// Per (day, wave): the loops to start the routing from, as (vehicle type, sites in order).
+type WarmLoops = HashMap<(u32, usize), Vec<(usize, Vec<SiteId>)>>;
 
 /// What identifies a (day, wave) problem: per pickup, supplier, load, empties, service and
 /// window.
@@ -230,8 +246,12 @@ type SlotKey = Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>;
 /// The loops of one (day, wave) problem, or why the engine refused it.
 type Routed = Result<Vec<RoutedLoop>, String>;
 
-/// Loops solved per (day, wave) job set, shared across candidates.
-type LoopCache = HashMap<SlotKey, Routed>;
+/// Loops solved per (day, wave) job set, shared across candidates; with the (day, wave) when
+/// the routing started from that slot's warm loops.
+type LoopCache = HashMap<CacheKey, Routed>;
+
+/// A (day, wave) job set, with the (day, wave) when it was routed from that slot's warm loops.
+type CacheKey = (SlotKey, Option<(u32, usize)>);
 
 /// A loop as solved, with pickups as positions in its job list.
 #[derive(Debug, Clone)]
@@ -285,114 +305,18 @@ impl MilkRunPlanner {
     ) -> Result<MilkRunPlan, Error> {
         let ctx = self.context(network, inbound)?;
         // Candidates are compared with a quick routing effort, the finalists with the full one.
-        let mut quick = Effort { iterations: (self.iterations / 8).max(25), cache: LoopCache::new() };
-        let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
+        let mut quick = Effort::new(self.quick_iterations());
+        let mut full = Effort::new(self.iterations);
         let start = self.starting_schedule(&ctx);
         progress(&PlanningStep::Frequencies {
             milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
         });
         let first = self.evaluate(&ctx, &start, &mut quick, false)?;
-        let mut best = (first.issues.len(), first.kpis.total);
+        let best = (first.issues.len(), first.kpis.total);
         progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: best.1, kept: true });
-        let mut best_schedule = start;
+        let movable = vec![true; ctx.suppliers.len()];
+        let (mut best_schedule, best) = self.improve(&ctx, start, best, &movable, &mut quick, &mut progress)?;
 
-        // Direct or milk run, then neighbouring frequencies, supplier by supplier, the most
-        // promising (by the estimates) first, within the candidate budget and the time limit.
-        let started = std::time::Instant::now();
-        let mut tried = 0usize;
-        let out_of_budget = |tried: usize| {
-            tried >= self.max_candidates || self.time_limit.is_some_and(|limit| started.elapsed() >= limit)
-        };
-        'rounds: for _ in 0..self.improve_rounds {
-            let mut improved = false;
-            let mut order: Vec<(f64, usize)> = (0..ctx.suppliers.len())
-                .map(|s| {
-                    let best_gain = self
-                        .neighbours(&ctx, &best_schedule, s)
-                        .map(|c| c.iter().map(|x| x.0).fold(f64::INFINITY, f64::min))
-                        .unwrap_or(f64::INFINITY);
-                    (best_gain, s)
-                })
-                .collect();
-            order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            for &(_, s) in &order {
-                for (_, candidate) in self.neighbours(&ctx, &best_schedule, s)? {
-                    if out_of_budget(tried) {
-                        break 'rounds;
-                    }
-                    tried += 1;
-                    let plan = self.evaluate(&ctx, &candidate, &mut quick, false)?;
-                    let total = plan.kpis.total;
-                    // Fewer issues first (unrouted pickups, storage overflow), then cost.
-                    let kept = (plan.issues.len(), total) < best;
-                    progress(&PlanningStep::Candidate {
-                        what: format!(
-                            "supplier '{}' {}",
-                            ctx.network.sites()[ctx.suppliers[s].site.index()].name,
-                            candidate.services[s]
-                        ),
-                        total,
-                        kept,
-                    });
-                    if kept {
-                        best = (plan.issues.len(), total);
-                        best_schedule = candidate;
-                        improved = true;
-                    }
-                }
-            }
-            if !improved {
-                break;
-            }
-        }
-        // Repair: a part over its storage limit at the routed arrival times (the frequencies
-        // were chosen at nominal times) moves its supplier to the next higher frequency.
-        for _ in 0..3 {
-            let plan = self.evaluate(&ctx, &best_schedule, &mut quick, false)?;
-            let mut over: Vec<usize> = plan
-                .issues
-                .iter()
-                .filter_map(|i| match i {
-                    PlanIssue::StorageExceeded { part, .. } => {
-                        ctx.suppliers.iter().position(|s| s.parts.iter().any(|p| p.flow.part == *part))
-                    }
-                    _ => None,
-                })
-                .collect();
-            over.sort_unstable();
-            over.dedup();
-            let mut next = best_schedule.clone();
-            for &s in &over {
-                let f = next.services[s].frequency();
-                let higher = ctx.suppliers[s]
-                    .options
-                    .iter()
-                    .map(|o| o.0)
-                    .filter(|g| g.per_week() > f.per_week())
-                    .min_by_key(|g| (g.per_week(), g.days));
-                if let Some(g) = higher {
-                    let svc = match next.services[s] {
-                        Service::MilkRun(_) => Service::MilkRun(g),
-                        Service::Direct(_) => Service::Direct(g),
-                    };
-                    next = reslot(&ctx, &next, s, svc);
-                }
-            }
-            if next == best_schedule {
-                break;
-            }
-            let repaired = self.evaluate(&ctx, &next, &mut quick, false)?;
-            let kept = repaired.issues.len() < plan.issues.len();
-            progress(&PlanningStep::Candidate {
-                what: format!("higher frequency for {} suppliers over storage", over.len()),
-                total: repaired.kpis.total,
-                kept,
-            });
-            if !kept {
-                break;
-            }
-            best_schedule = next;
-        }
         // Finalists at full effort: the improved plan, and the simple policy of collecting
         // every supplier on every open production day (the plan is never worse than it).
         let improved = self.evaluate(&ctx, &best_schedule, &mut full, false)?;
@@ -432,6 +356,125 @@ impl MilkRunPlanner {
         self.evaluate(&ctx, &best_schedule, &mut full, true)
     }
 
+    /// Routing iterations of the quick effort candidates are compared with.
+    fn quick_iterations(&self) -> u64 {
+        (self.iterations / 8).max(25)
+    }
+
+    /// Improves `schedule` (priced `best` = (issues, total) at the quick effort): direct or
+    /// milk run, then neighbouring frequencies, for the `movable` suppliers, then storage
+    /// repair. Returns the best schedule and its (issues, total).
+    fn improve(
+        &self,
+        ctx: &Ctx<'_>,
+        schedule: Schedule,
+        mut best: (usize, Money),
+        movable: &[bool],
+        quick: &mut Effort,
+        progress: &mut impl FnMut(&PlanningStep),
+    ) -> Result<(Schedule, (usize, Money)), Error> {
+        let mut best_schedule = schedule;
+        // Direct or milk run, then neighbouring frequencies, supplier by supplier, the most
+        // promising (by the estimates) first, within the candidate budget and the time limit.
+        let started = std::time::Instant::now();
+        let mut tried = 0usize;
+        let out_of_budget = |tried: usize| {
+            tried >= self.max_candidates || self.time_limit.is_some_and(|limit| started.elapsed() >= limit)
+        };
+        'rounds: for _ in 0..self.improve_rounds {
+            let mut improved = false;
+            let mut order: Vec<(f64, usize)> = (0..ctx.suppliers.len())
+                .filter(|&s| movable[s])
+                .map(|s| {
+                    let best_gain = self
+                        .neighbours(ctx, &best_schedule, s)
+                        .map(|c| c.iter().map(|x| x.0).fold(f64::INFINITY, f64::min))
+                        .unwrap_or(f64::INFINITY);
+                    (best_gain, s)
+                })
+                .collect();
+            order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for &(_, s) in &order {
+                for (_, candidate) in self.neighbours(ctx, &best_schedule, s)? {
+                    if out_of_budget(tried) {
+                        break 'rounds;
+                    }
+                    tried += 1;
+                    let plan = self.evaluate(ctx, &candidate, quick, false)?;
+                    let total = plan.kpis.total;
+                    // Fewer issues first (unrouted pickups, storage overflow), then cost.
+                    let kept = (plan.issues.len(), total) < best;
+                    progress(&PlanningStep::Candidate {
+                        what: format!(
+                            "supplier '{}' {}",
+                            ctx.network.sites()[ctx.suppliers[s].site.index()].name,
+                            candidate.services[s]
+                        ),
+                        total,
+                        kept,
+                    });
+                    if kept {
+                        best = (plan.issues.len(), total);
+                        best_schedule = candidate;
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
+            }
+        }
+        // Repair: a part over its storage limit at the routed arrival times (the frequencies
+        // were chosen at nominal times) moves its supplier to the next higher frequency.
+        for _ in 0..3 {
+            let plan = self.evaluate(ctx, &best_schedule, quick, false)?;
+            let mut over: Vec<usize> = plan
+                .issues
+                .iter()
+                .filter_map(|i| match i {
+                    PlanIssue::StorageExceeded { part, .. } => {
+                        ctx.suppliers.iter().position(|s| s.parts.iter().any(|p| p.flow.part == *part))
+                    }
+                    _ => None,
+                })
+                .collect();
+            over.sort_unstable();
+            over.dedup();
+            let mut next = best_schedule.clone();
+            for &s in &over {
+                let f = next.services[s].frequency();
+                let higher = ctx.suppliers[s]
+                    .options
+                    .iter()
+                    .map(|o| o.0)
+                    .filter(|g| g.per_week() > f.per_week())
+                    .min_by_key(|g| (g.per_week(), g.days));
+                if let Some(g) = higher {
+                    let svc = match next.services[s] {
+                        Service::MilkRun(_) => Service::MilkRun(g),
+                        Service::Direct(_) => Service::Direct(g),
+                    };
+                    next = reslot(ctx, &next, s, svc);
+                }
+            }
+            if next == best_schedule {
+                break;
+            }
+            let repaired = self.evaluate(ctx, &next, quick, false)?;
+            let kept = repaired.issues.len() < plan.issues.len();
+            progress(&PlanningStep::Candidate {
+                what: format!("higher frequency for {} suppliers over storage", over.len()),
+                total: repaired.kpis.total,
+                kept,
+            });
+            if !kept {
+                break;
+            }
+            best_schedule = next;
+        }
+        Ok((best_schedule, best))
+    }
+
     /// Plans a simple policy on the same data, to compare with: see [`SimplePolicy`]. The
     /// quantities, timetables, stock curves and KPIs are computed as for a planned cycle;
     /// storage overflow is reported in [`MilkRunPlan::issues`], not avoided.
@@ -449,7 +492,7 @@ impl MilkRunPlanner {
             item: format!("{policy:?}"),
             reason: "a supplier has no open production day".into(),
         })?;
-        let mut full = Effort { iterations: self.iterations, cache: LoopCache::new() };
+        let mut full = Effort::new(self.iterations);
         self.evaluate(&ctx, &schedule, &mut full, true)
     }
 
@@ -778,8 +821,9 @@ impl MilkRunPlanner {
         let mut loops = Vec::new();
         let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
         let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
-        let key_of = |slot: &(u32, usize)| -> SlotKey {
-            by_slot[slot]
+        let warm = &effort.warm;
+        let key_of = |slot: &(u32, usize)| {
+            let jobs: SlotKey = by_slot[slot]
                 .iter()
                 .map(|&k| {
                     let p = &pickups[k];
@@ -792,11 +836,12 @@ impl MilkRunPlanner {
                         p.window.close.get(),
                     )
                 })
-                .collect()
+                .collect();
+            (jobs, warm.contains_key(slot).then_some(*slot))
         };
         // Solve the new (day, wave) problems, spread over the threads (each solve is seeded on
         // its own: the result does not depend on the split).
-        let mut todo: Vec<((u32, usize), SlotKey)> = Vec::new();
+        let mut todo: Vec<((u32, usize), CacheKey)> = Vec::new();
         for slot in &slots {
             let key = key_of(slot);
             if !effort.cache.contains_key(&key) && !todo.iter().any(|t| t.1 == key) {
@@ -804,7 +849,7 @@ impl MilkRunPlanner {
             }
         }
         let threads = self.threads.clamp(1, todo.len().max(1));
-        let solved: Vec<Vec<(SlotKey, Routed)>> = std::thread::scope(|scope| {
+        let solved: Vec<Vec<(_, Routed)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let todo = &todo;
@@ -816,7 +861,8 @@ impl MilkRunPlanner {
                             .step_by(threads)
                             .map(|(slot, key)| {
                                 let members = by_slot[slot].iter().map(|&k| &pickups[k]).collect();
-                                (key.clone(), self.route(ctx, slot.1, members, effort_iterations))
+                                let warm = warm.get(slot).map(Vec::as_slice);
+                                (key.clone(), self.route(ctx, slot.1, members, warm, effort_iterations))
                             })
                             .collect::<Vec<_>>()
                     })
@@ -937,6 +983,7 @@ impl MilkRunPlanner {
         ctx: &Ctx<'_>,
         wave: usize,
         members: Vec<&Pickup>,
+        warm: Option<&[(usize, Vec<SiteId>)]>,
         iterations: u64,
     ) -> Result<Vec<RoutedLoop>, String> {
         let network = ctx.network;
@@ -966,7 +1013,27 @@ impl MilkRunPlanner {
         let mut config = SolverConfig::default().seed(self.seed).max_iterations(iterations);
         config.avg_removed = (members.len() as f64 / 4.0).clamp(2.0, config.avg_removed);
         let solver = Solver::new(config);
-        let solved = solver.solve(&problem).map_err(|e| e.to_string())?;
+        // Re-planning starts from the previous loops of this (day, wave), pickups of suppliers
+        // that are gone left out; a start the engine refuses (more loops of a type than
+        // vehicles, after a fleet change) falls back to a cold start.
+        let warm = warm.map(|loops| {
+            let routes = loops
+                .iter()
+                .map(|(t, sites)| {
+                    let visits = sites
+                        .iter()
+                        .filter_map(|site| members.iter().position(|p| ctx.suppliers[p.supplier].site == *site))
+                        .map(|k| Visit::Service(milkrun_model::JobId::from_index(k)))
+                        .collect();
+                    milkrun_model::Route::new(milkrun_model::VehicleTypeId::from_index(*t), visits)
+                })
+                .collect();
+            milkrun_model::Solution { routes, unassigned: Vec::new() }
+        });
+        let solved = match warm.map(|w| solver.solve_from(&problem, &w)) {
+            Some(Ok(solved)) => solved,
+            _ => solver.solve(&problem).map_err(|e| e.to_string())?,
+        };
         let mut out = Vec::new();
         let mut unrouted: Vec<(usize, String)> =
             solved.unassigned.iter().map(|u| (u.job.index(), format!("{:?}", u.reason))).collect();
@@ -1434,24 +1501,40 @@ fn nominal_time(info: &SupplierInfo, day: u32, wave: usize) -> CycleTime {
 }
 
 /// The (day, wave) slots of frequency `f` for a supplier, without load levelling: evenly spaced
-/// days from its first open day, and its first waves.
+/// days from its first open day, and evenly spaced waves from its first open wave.
 fn nominal_slots(info: &SupplierInfo, f: Frequency) -> Vec<(u32, usize)> {
     let days = spread(&info.days, f.days as usize, 0);
-    let waves: Vec<usize> =
-        (0..info.windows.len()).filter(|&w| info.windows[w].is_some()).take(f.loops as usize).collect();
+    let open: Vec<usize> = (0..info.windows.len()).filter(|&w| info.windows[w].is_some()).collect();
+    let waves = wave_sets(&open, f.loops as usize).into_iter().next().unwrap_or_default();
     days.iter().flat_map(|&d| waves.iter().map(move |&w| (d, w))).collect()
 }
 
-/// `k` of the `open` days, evenly spaced, starting at offset `offset`.
-fn spread(open: &[u32], k: usize, offset: usize) -> Vec<u32> {
+/// `k` of the `open` days (or waves), evenly spaced, starting at offset `offset`.
+fn spread<T: Copy + Ord>(open: &[T], k: usize, offset: usize) -> Vec<T> {
     let a = open.len();
     if a == 0 || k == 0 {
         return Vec::new();
     }
-    let mut out: Vec<u32> = (0..k.min(a)).map(|i| open[(offset + (i * a + k / 2) / k) % a]).collect();
+    let mut out: Vec<T> = (0..k.min(a)).map(|i| open[(offset + (i * a + k / 2) / k) % a]).collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The choices of `loops` of the `open` waves (in time order) a supplier can be visited in,
+/// the same every visiting day (a stable timetable): evenly spaced at each offset, as days are
+/// spread over the week (every k-th wave when `loops` divides the open waves), in ascending
+/// order and without repeats; none when `loops` is zero or above the open waves. With up to
+/// three open waves these are all the choices. O(a^2 log a) for `a` open waves, where every
+/// subset would be 2^a (a tugger train's shift has 16 to 24 cycles).
+fn wave_sets(open: &[usize], loops: usize) -> Vec<Vec<usize>> {
+    if loops == 0 || loops > open.len() {
+        return Vec::new();
+    }
+    let mut sets: Vec<Vec<usize>> = (0..open.len()).map(|offset| spread(open, loops, offset)).collect();
+    sets.sort_unstable();
+    sets.dedup();
+    sets
 }
 
 /// Chooses days and waves for every supplier: the heaviest first, each at the offset and in
@@ -1517,12 +1600,8 @@ fn place(ctx: &Ctx<'_>, load: &[f64], s: usize, f: Frequency) -> Vec<(u32, usize
     let service = typical_service(ctx, s, f);
     let open: Vec<usize> =
         (0..waves).filter(|&w| loading_window(info, w, service).is_some_and(|x| x.open <= x.close)).collect();
-    // The same waves every visiting day (a stable timetable): every choice of `loops` open
-    // waves, as bit masks.
-    let wave_sets: Vec<Vec<usize>> = (0u32..1 << open.len())
-        .filter(|m| m.count_ones() == f.loops)
-        .map(|m| (0..open.len()).filter(|&i| m >> i & 1 == 1).map(|i| open[i]).collect())
-        .collect();
+    // The same waves every visiting day (a stable timetable), evenly spaced.
+    let wave_sets = wave_sets(&open, f.loops as usize);
     let mut best: Option<(f64, Vec<(u32, usize)>)> = None;
     for offset in 0..info.days.len().max(1) {
         let days = spread(&info.days, f.days as usize, offset);
