@@ -20,6 +20,17 @@ use crate::route::{Acc, Eval, Tours, NONE};
 /// between positions farther apart than this are left to the perturbation.
 const MAX_INTRA_SPAN: usize = 16;
 
+/// Waiting time of `route`: its duration less its travel and service times (at least 0).
+fn waiting(data: &Data, route: &crate::route::Route) -> i64 {
+    if route.is_empty() {
+        return 0;
+    }
+    let nodes = &route.nodes;
+    let travel: i64 = nodes.windows(2).map(|w| data.t(w[0], w[1])).sum();
+    let service: i64 = nodes.iter().map(|&c| data.service[c as usize]).sum();
+    (route.whole().dur.duration - travel - service).max(0)
+}
+
 /// Reusable local search state (timestamps and scratch buffers).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct LocalSearch {
@@ -32,8 +43,13 @@ pub(crate) struct LocalSearch {
     remove_u: std::cell::Cell<Option<i64>>,
     /// Per route: the penalty part of `costs`.
     pens: Vec<i64>,
-    /// Whether the distance lower bound may prune evaluations (time windows, no duration costs).
+    /// Whether the distance lower bound may prune evaluations (time windows, costs per
+    /// distance and duration not negative).
     filter: bool,
+    /// Whether the bound must account for costs per duration (then `waits` is kept).
+    timed_bound: bool,
+    /// Per route: its waiting time, duration minus travel and service time (with `timed_bound`).
+    waits: Vec<i64>,
     /// Per route: clock value when SWAP* last examined it.
     swap_star_tested: Vec<u64>,
     /// SWAP* scratch: the non-empty routes.
@@ -76,7 +92,12 @@ impl LocalSearch {
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
         self.pens.clear();
         self.pens.extend(tours.routes.iter().map(|r| eval.route_penalty(data, r)));
-        self.filter = data.has_time && data.vtypes.iter().all(|v| v.unit_duration == 0 && v.unit_distance >= 0);
+        self.filter = data.has_time && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
+        self.timed_bound = self.filter && data.vtypes.iter().any(|v| v.unit_duration > 0);
+        self.waits.clear();
+        if self.timed_bound {
+            self.waits.extend(tours.routes.iter().map(|r| waiting(data, r)));
+        }
         self.order.clear();
         self.order.extend(data.clients().map(|c| c as u32));
         rng.shuffle(&mut self.order);
@@ -216,12 +237,73 @@ impl LocalSearch {
     fn refresh(&mut self, data: &Data, tours: &Tours, eval: &Eval, r: usize) {
         self.costs[r] = eval.route_cost(data, &tours.routes[r]);
         self.pens[r] = eval.route_penalty(data, &tours.routes[r]);
+        if self.timed_bound {
+            self.waits[r] = waiting(data, &tours.routes[r]);
+        }
     }
 
-    /// A lower bound on [`LocalSearch::delta`] of an exchange from distances alone: penalties
-    /// can at most vanish, fixed costs stay (`None` when a route would empty).
+    /// A lower bound on [`LocalSearch::delta`] of an exchange: distances change exactly,
+    /// penalties can at most vanish, fixed costs stay, and with a cost per duration a route's
+    /// duration can at most lose all its waiting (it never drops below its travel and service
+    /// time). `None` when a route would empty or a segment is too long to bound cheaply.
     #[inline]
     fn bound(&self, data: &Data, tours: &Tours, m: Move) -> Option<i64> {
+        let Move::Exchange { ru, rv, n, m: mm, .. } = m else { return None };
+        let dist_inner = |r: &crate::route::Route, i: usize, j: usize, rev: bool| {
+            if !rev {
+                Some(r.cum_dist[j] - r.cum_dist[i])
+            } else if i == j {
+                Some(0)
+            } else if j == i + 1 {
+                Some(data.d(r.nodes[j], r.nodes[i]))
+            } else {
+                None
+            }
+        };
+        let (da, db) = self.edge_deltas(tours, m, |a, b| data.d(a, b), dist_inner)?;
+        let (vta, vtb) = (&data.vtypes[tours.routes[ru].vt], &data.vtypes[tours.routes[rv].vt]);
+        let mut lb = vta.unit_distance * da - self.pens[ru];
+        if ru != rv {
+            lb += vtb.unit_distance * db - self.pens[rv];
+        }
+        if self.timed_bound {
+            if n > 2 || mm > 2 {
+                return None;
+            }
+            let time_inner = |r: &crate::route::Route, i: usize, j: usize, rev: bool| match j - i {
+                0 => Some(0),
+                1 if rev => Some(data.t(r.nodes[j], r.nodes[i])),
+                1 => Some(data.t(r.nodes[i], r.nodes[j])),
+                _ => None,
+            };
+            let (ta, tb) = self.edge_deltas(tours, m, |a, b| data.t(a, b), time_inner)?;
+            if ru == rv {
+                lb += vta.unit_duration * (ta - self.waits[ru]);
+            } else {
+                let Move::Exchange { pu, pv, .. } = m else { return None };
+                let service = |r: &crate::route::Route, i: usize, k: usize| -> i64 {
+                    r.nodes[i..i + k].iter().map(|&c| data.service[c as usize]).sum()
+                };
+                let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
+                let moved = service(a, pu, n) - if mm > 0 { service(b, pv, mm) } else { 0 };
+                lb += vta.unit_duration * (ta - moved - self.waits[ru]);
+                lb += vtb.unit_duration * (tb + moved - self.waits[rv]);
+            }
+        }
+        Some(lb)
+    }
+
+    /// Change of the summed edge metric `d` of the route(s) of an exchange: (first route,
+    /// second route); for a move within one route, (change, 0). `inner(r, i, j, rev)` is the
+    /// metric along positions `i..=j` of `r` (reversed with `rev`), `None` if unknown.
+    #[inline(always)]
+    fn edge_deltas(
+        &self,
+        tours: &Tours,
+        m: Move,
+        d: impl Fn(u32, u32) -> i64,
+        inner: impl Fn(&crate::route::Route, usize, usize, bool) -> Option<i64>,
+    ) -> Option<(i64, i64)> {
         let Move::Exchange { ru, pu, n, rv, pv, m, rev } = m else { return None };
         let a = &tours.routes[ru];
         let an = &a.nodes;
@@ -233,30 +315,25 @@ impl LocalSearch {
             }
             let b = &tours.routes[rv];
             let bn = &b.nodes;
-            let inner_u = a.cum_dist[pu + n - 1] - a.cum_dist[pu];
-            let (da, db) = if m == 0 {
+            let inner_u = inner(a, pu, pu + n - 1, false)?;
+            return Some(if m == 0 {
                 let (v, y) = (bn[pv], bn[pv + 1]);
-                let (f, l, inner) =
-                    if rev { (un, u1, if n == 2 { data.d(un, u1) } else { return None }) } else { (u1, un, inner_u) };
-                (
-                    data.d(p, x) - data.d(p, u1) - inner_u - data.d(un, x),
-                    data.d(v, f) + inner + data.d(l, y) - data.d(v, y),
-                )
+                let (f, l) = if rev { (un, u1) } else { (u1, un) };
+                let inner_moved = if rev { inner(a, pu, pu + n - 1, true)? } else { inner_u };
+                (d(p, x) - d(p, u1) - inner_u - d(un, x), d(v, f) + inner_moved + d(l, y) - d(v, y))
             } else {
                 let (v1, vm) = (bn[pv], bn[pv + m - 1]);
-                let inner_v = b.cum_dist[pv + m - 1] - b.cum_dist[pv];
+                let inner_v = inner(b, pv, pv + m - 1, false)?;
                 let (pb, xb) = (bn[pv - 1], bn[pv + m]);
                 (
-                    data.d(p, v1) + inner_v + data.d(vm, x) - data.d(p, u1) - inner_u - data.d(un, x),
-                    data.d(pb, u1) + inner_u + data.d(un, xb) - data.d(pb, v1) - inner_v - data.d(vm, xb),
+                    d(p, v1) + inner_v + d(vm, x) - d(p, u1) - inner_u - d(un, x),
+                    d(pb, u1) + inner_u + d(un, xb) - d(pb, v1) - inner_v - d(vm, xb),
                 )
-            };
-            let (ua, ub) = (data.vtypes[a.vt].unit_distance, data.vtypes[b.vt].unit_distance);
-            return Some(ua * da + ub * db - self.pens[ru] - self.pens[rv]);
+            });
         }
-        let d = if m == 0 {
+        let change = if m == 0 {
             let (v, y) = (an[pv], an[pv + 1]);
-            data.d(p, x) + data.d(v, u1) + data.d(un, y) - data.d(p, u1) - data.d(un, x) - data.d(v, y)
+            d(p, x) + d(v, u1) + d(un, y) - d(p, u1) - d(un, x) - d(v, y)
         } else {
             let ((s, ns), (t, nt)) = if pu < pv { ((pu, n), (pv, m)) } else { ((pv, m), (pu, n)) };
             if s + ns > t {
@@ -265,17 +342,13 @@ impl LocalSearch {
             let (ps, s1, sn) = (an[s - 1], an[s], an[s + ns - 1]);
             let (t1, tn, xt) = (an[t], an[t + nt - 1], an[t + nt]);
             if s + ns == t {
-                data.d(ps, t1) + data.d(tn, s1) + data.d(sn, xt) - data.d(ps, s1) - data.d(sn, t1) - data.d(tn, xt)
+                d(ps, t1) + d(tn, s1) + d(sn, xt) - d(ps, s1) - d(sn, t1) - d(tn, xt)
             } else {
                 let (q, r) = (an[s + ns], an[t - 1]);
-                data.d(ps, t1) + data.d(tn, q) + data.d(r, s1) + data.d(sn, xt)
-                    - data.d(ps, s1)
-                    - data.d(sn, q)
-                    - data.d(r, t1)
-                    - data.d(tn, xt)
+                d(ps, t1) + d(tn, q) + d(r, s1) + d(sn, xt) - d(ps, s1) - d(sn, q) - d(r, t1) - d(tn, xt)
             }
         };
-        Some(data.vtypes[a.vt].unit_distance * d - self.pens[ru])
+        Some((change, 0))
     }
 
     /// Change of penalised cost if `m` were applied.

@@ -56,6 +56,22 @@ proptest! {
     }
 
     #[test]
+    fn tiny_problems_with_duration_costs_are_solved_to_optimality(
+        s in (spec(7, true, true), 1i64..3).prop_map(|(mut s, c)| { s.duration_cost = c; s })
+    ) {
+        let problem = build(&s);
+        let optimum = brute_force(&problem);
+        let solved = solve(&problem, 2);
+        match optimum {
+            Some(opt) => {
+                prop_assert!(solved.feasible, "a feasible solution of cost {} exists", opt);
+                prop_assert_eq!(solved.cost.total.get(), opt);
+            }
+            None => prop_assert!(!solved.feasible),
+        }
+    }
+
+    #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
         let problem = build(&s);
         let optimum = brute_force(&problem);
@@ -83,6 +99,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         count: 7,
         asymmetric: false,
         open: false,
+        duration_cost: 0,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -117,6 +134,7 @@ fn asymmetric_routes_are_turned_around() {
         count: 2,
         asymmetric: true,
         open: false,
+        duration_cost: 0,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

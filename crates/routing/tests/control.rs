@@ -24,7 +24,16 @@ fn ring(n: usize) -> Spec {
             }
         })
         .collect();
-    Spec { clients, capacity: 15, second_type: None, shift_end: None, count: 8, asymmetric: false, open: false }
+    Spec {
+        clients,
+        capacity: 15,
+        second_type: None,
+        shift_end: None,
+        count: 8,
+        asymmetric: false,
+        open: false,
+        duration_cost: 0,
+    }
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub(crate) struct Spec {
     pub(crate) asymmetric: bool,
     /// The main vehicle type ends at its last stop (no return to the depot).
     pub(crate) open: bool,
+    /// Cost per unit of route duration of every vehicle type (waiting included).
+    pub(crate) duration_cost: i64,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -71,6 +73,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             count,
             asymmetric,
             open,
+            duration_cost: 0,
         })
 }
 
@@ -112,6 +115,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         main.end = None;
     }
     main.fixed_cost = Money(10);
+    main.unit_duration_cost = spec.duration_cost;
     if let Some(end) = spec.shift_end {
         main.shift = TimeWindow::new(Duration(0), Duration(end));
     }
