@@ -11,7 +11,7 @@ use milkrun_model::{Distance, Duration, Kilograms, Money};
 use crate::emissions::{route_emissions, CarrierRegistry, Co2e, Co2ePerTonneKm, ConsumptionModel, Emissions, Leg};
 use crate::emissions::{MetresPerSecond, TonneKm};
 use crate::error::CostError;
-use crate::tariff::{money, route_cost, RouteUsage, Tariff};
+use crate::tariff::{add_money, money, route_cost, sub_money, RouteUsage, Tariff};
 
 /// What one supplier ships over the period compared (a week, say).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,8 +112,9 @@ pub struct DirectShipping {
 ///
 /// # Errors
 /// [`CostError::InvalidInput`] naming the supplier for a negative distance or mass, a mass
-/// above the vehicle's payload, a distance beyond the rate card's last zone, or an invalid
-/// tariff, speed or card.
+/// above the vehicle's payload, a distance beyond the rate card's last zone, a trip too long
+/// to count in seconds at the given speed, or an invalid tariff (a negative fixed charge
+/// included), speed or card.
 ///
 /// # Example
 /// ```
@@ -166,10 +167,22 @@ pub fn direct_baseline(suppliers: &[DirectSupplier], mode: &DirectMode<'_>) -> R
                         ));
                     }
                     let round_trip = Distance(s.distance.0.saturating_mul(2));
-                    let driving = Duration((round_trip.0 as f64 / speed.0).round() as i64);
+                    let seconds = (round_trip.0 as f64 / speed.0).round();
+                    let duration = (seconds < 9.0e18)
+                        .then(|| (seconds as i64).checked_add(handling.0))
+                        .flatten()
+                        .ok_or_else(|| {
+                            CostError::invalid(
+                                name("trip duration"),
+                                format!(
+                                    "{} m round trip at {} m/s plus {} s handling does not fit in seconds",
+                                    round_trip.0, speed.0, handling.0
+                                ),
+                            )
+                        })?;
                     let usage = RouteUsage {
                         distance: round_trip,
-                        duration: driving + handling,
+                        duration: Duration(duration),
                         waiting: Duration(0),
                         stops: 1,
                     };
@@ -225,11 +238,17 @@ pub struct MilkRunShare {
 }
 
 /// One supplier, alone and in the milk run.
+///
+/// The milk run's vehicle distance is shared by its suppliers and not split among them: the
+/// distance saving is [`Comparison::distance_saving`], in total.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SupplierSavings {
     /// The supplier.
     pub supplier: u32,
+    /// Vehicle distance shipping alone over the period (zero through a carrier's network, as
+    /// in [`DirectShipping::distance`]).
+    pub direct_distance: Distance,
     /// Shipping alone.
     pub direct_cost: Money,
     /// Its share of the milk run.
@@ -265,10 +284,18 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    /// Total cost saving.
+    /// Total cost saving, `direct_cost − milk_run_cost` (saturating at the bounds of [`Money`],
+    /// which [`compare`] never reaches).
     #[must_use]
     pub fn cost_saving(&self) -> Money {
-        self.direct_cost - self.milk_run_cost
+        Money(self.direct_cost.0.saturating_sub(self.milk_run_cost.0))
+    }
+    /// Total vehicle distance saved, `direct_distance − milk_run_distance` (negative: the milk
+    /// run drives more; saturating at the bounds of [`Distance`], which [`compare`] never
+    /// reaches).
+    #[must_use]
+    pub fn distance_saving(&self) -> Distance {
+        Distance(self.direct_distance.0.saturating_sub(self.milk_run_distance.0))
     }
     /// Total well-to-wheel saving.
     #[must_use]
@@ -286,8 +313,10 @@ impl Comparison {
 /// * `milk_run_distance`: the vehicle distance of the milk run.
 ///
 /// # Errors
-/// [`CostError::InvalidInput`] when a supplier of the baseline has no share, or a share names
-/// a supplier not in the baseline or twice.
+/// [`CostError::InvalidInput`] when a supplier of the baseline has no share, a share names
+/// a supplier not in the baseline or twice, a baseline's or the milk run's distance is
+/// negative, or a saving
+/// or total does not fit in [`Money`] or [`Distance`] (naming the supplier or the total).
 ///
 /// # Complexity
 /// O(n log n).
@@ -304,6 +333,9 @@ pub fn compare(
     if let Some(s) = shares.iter().find(|s| !baseline.iter().any(|b| b.supplier == s.supplier)) {
         return Err(CostError::invalid(format!("supplier {}", s.supplier), "has a milk-run share but no baseline"));
     }
+    if milk_run_distance.0 < 0 {
+        return Err(CostError::invalid("milk run distance", format!("is negative ({} m)", milk_run_distance.0)));
+    }
     let mut out = Comparison {
         suppliers: Vec::with_capacity(baseline.len()),
         direct_cost: Money(0),
@@ -318,21 +350,32 @@ pub fn compare(
             .binary_search_by_key(&b.supplier, |s| s.supplier)
             .map_err(|_| CostError::invalid(format!("supplier {}", b.supplier), "has no milk-run share"))?;
         let share = sorted[k];
+        let supplier = format!("supplier {}", b.supplier);
+        if b.distance.0 < 0 {
+            return Err(CostError::invalid(
+                format!("{supplier} distance"),
+                format!("is negative ({} m)", b.distance.0),
+            ));
+        }
         out.suppliers.push(SupplierSavings {
             supplier: b.supplier,
+            direct_distance: b.distance,
             direct_cost: b.cost,
             milk_run_cost: share.cost,
-            cost_saving: b.cost - share.cost,
+            cost_saving: sub_money(&format!("{supplier} cost saving"), b.cost, share.cost)?,
             direct_co2e: b.emissions.wtw,
             milk_run_co2e: share.emissions.wtw,
             co2e_saving: b.emissions.wtw - share.emissions.wtw,
         });
-        out.direct_cost += b.cost;
-        out.milk_run_cost += share.cost;
-        out.direct_distance += b.distance;
+        out.direct_cost = add_money("direct cost total", out.direct_cost, b.cost)?;
+        out.milk_run_cost = add_money("milk run cost total", out.milk_run_cost, share.cost)?;
+        out.direct_distance = out.direct_distance.0.checked_add(b.distance.0).map(Distance).ok_or_else(|| {
+            CostError::invalid("direct distance total", format!("overflows at {supplier}: {} m", b.distance.0))
+        })?;
         out.direct_emissions += b.emissions;
         out.milk_run_emissions += share.emissions;
     }
+    sub_money("cost saving", out.direct_cost, out.milk_run_cost)?;
     Ok(out)
 }
 

@@ -3,15 +3,16 @@
 //! Key points:
 //! - **Energy carriers are data**: [`CarrierFactors`] hold well-to-tank and tank-to-wheel
 //!   factors (kg CO2e per litre, kg or kWh) with their source and year; [`CarrierRegistry`]
-//!   looks them up by [`EnergyCarrier`]. The defaults are
-//!   DESNZ (UK government) conversion factors, each cited on its constructor; replace any of
-//!   them.
+//!   looks them up by [`EnergyCarrier`]. The defaults are the DESNZ (UK government) 2025
+//!   conversion factors, tank-to-wheel and well-to-tank from the same year, each cited on its
+//!   constructor; replace any of them.
 //! - **Energy per leg** comes from a [`ConsumptionModel`] (linear in the load between empty and
 //!   full, with [`VehicleClass`] defaults, or [`CmemParams`], the Comprehensive Modal Emissions
 //!   Model of the Pollution-Routing Problem), or from fuel measured over a route or a period
 //!   ([`MeasuredFuel`], split over legs by tonne-km or distance).
 //! - **Emissions per leg** follow the load actually on board: [`route_emissions`] gives each
-//!   leg's energy, TTW, WTT, WTW and tonne-km, empty running included.
+//!   leg's energy, TTW, WTT, WTW and tonne-km, empty running included; [`legs_from_timetable`]
+//!   builds the legs from a routing timetable and its travel matrix.
 //! - **Transport operation categories**: [`toc_intensity`] is total WTW over total tonne-km of
 //!   the legs it groups; empty legs add emissions but no tonne-km.
 //! - **Allocation to shipments**: [`allocate`] splits a total in proportion to mass × shortest
@@ -68,7 +69,7 @@
 //!   emissions arising from transport chain operations*.
 //! - Smart Freight Centre (2023), *Global Logistics Emissions Council Framework for Logistics
 //!   Emissions Accounting and Reporting*, version 3.0.
-//! - DESNZ, *UK Government GHG Conversion Factors for Company Reporting* (2024 and 2025).
+//! - DESNZ, *UK Government GHG Conversion Factors for Company Reporting* (2025).
 //! - SINE Foundation & Smart Freight Centre, *iLEAP Technical Specifications* (data model:
 //!   ShipmentFootprint, TCE, TOC, HOC).
 
@@ -93,7 +94,9 @@ pub use self::report::{
     ileap_carrier_name, GlecDistance, Hoc, HubActivityUnit, ReportEnergyCarrier, ShipmentFootprint, Tce, Toc,
     TransportActivityUnit, TransportMode,
 };
-pub use self::route::{measured_emissions, route_emissions, Leg, LegEmissions, MeasuredFuel, RouteEmissions, SplitBy};
+pub use self::route::{
+    legs_from_timetable, measured_emissions, route_emissions, Leg, LegEmissions, MeasuredFuel, RouteEmissions, SplitBy,
+};
 pub use self::toc::{toc_intensity, CarrierUse, TocIntensity};
 pub use self::units::{Co2e, Co2ePerTonne, Co2ePerTonneKm, EnergyUnit, MetresPerSecond, TonneKm};
 

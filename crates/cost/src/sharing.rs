@@ -17,7 +17,9 @@
 //!   `&Game` is itself a cost function, for the other methods.
 //!
 //! Costs are finite, non-negative and at most [`MAX_COST`], in any unit the caller keeps
-//! (money, kilometres, kg CO2e); shares come back in that unit. Nothing here panics on bad
+//! (money, kilometres, kg CO2e); shares come back in that unit, as `f64`. When the unit is
+//! money in minor units, [`round_to_money`] turns any allocation into [`Money`](milkrun_model::Money)
+//! amounts that add up exactly to the rounded total. Nothing here panics on bad
 //! input: NaN or negative costs, empty or oversized coalitions and mismatched lengths are
 //! [`CostError`](crate::CostError)s naming the item and the reason. Sampling is deterministic for a given seed.
 //!
@@ -49,6 +51,7 @@ mod equal_profit;
 mod game;
 mod proportional;
 mod rng;
+mod rounding;
 mod shapley;
 mod simplex;
 
@@ -57,4 +60,5 @@ pub use self::core_check::{core_check, CoreCheck, Excess};
 pub use self::equal_profit::{equal_profit, EqualProfit, EQUAL_PROFIT_MAX_PLAYERS};
 pub use self::game::{CoalitionCost, Game, MAX_COST};
 pub use self::proportional::{proportional, proportional_to_stand_alone, separable_costs_remaining_benefits};
+pub use self::rounding::round_to_money;
 pub use self::shapley::{shapley, shapley_sampled, SamplingConfig, ShapleyEstimate};

@@ -7,6 +7,8 @@
 //! ([`Duration`]). Each charge of a route is rounded once, half away from zero, to a minor
 //! unit; totals are sums of rounded charges, so every breakdown adds up exactly.
 
+use std::collections::BTreeMap;
+
 use milkrun_model::{Distance, Duration, Money, RouteReport};
 
 use crate::error::CostError;
@@ -82,15 +84,36 @@ pub struct CostBreakdown {
 }
 
 impl CostBreakdown {
-    fn add(&mut self, other: &Self) {
-        self.fixed += other.fixed;
-        self.distance += other.distance;
-        self.time += other.time;
-        self.overtime += other.overtime;
-        self.waiting += other.waiting;
-        self.stops += other.stops;
-        self.total += other.total;
+    /// Adds `other` charge by charge, refusing a sum that does not fit in [`Money`]; `item`
+    /// names the sum in the error. `self` is unchanged on error.
+    fn checked_add(&mut self, other: &Self, item: &str) -> Result<(), CostError> {
+        let sum = |a: Money, b: Money| add_money(item, a, b);
+        *self = Self {
+            fixed: sum(self.fixed, other.fixed)?,
+            distance: sum(self.distance, other.distance)?,
+            time: sum(self.time, other.time)?,
+            overtime: sum(self.overtime, other.overtime)?,
+            waiting: sum(self.waiting, other.waiting)?,
+            stops: sum(self.stops, other.stops)?,
+            total: sum(self.total, other.total)?,
+        };
+        Ok(())
     }
+}
+
+/// `a + b`, or [`CostError::InvalidInput`] naming `item` when the sum does not fit in [`Money`].
+pub(crate) fn add_money(item: &str, a: Money, b: Money) -> Result<Money, CostError> {
+    a.0.checked_add(b.0)
+        .map(Money)
+        .ok_or_else(|| CostError::invalid(item, format!("{} + {} overflows the range of Money", a.0, b.0)))
+}
+
+/// `a − b`, or [`CostError::InvalidInput`] naming `item` when the difference does not fit in
+/// [`Money`].
+pub(crate) fn sub_money(item: &str, a: Money, b: Money) -> Result<Money, CostError> {
+    a.0.checked_sub(b.0)
+        .map(Money)
+        .ok_or_else(|| CostError::invalid(item, format!("{} − {} overflows the range of Money", a.0, b.0)))
 }
 
 /// Rounds an amount in minor units half away from zero, refusing what does not fit.
@@ -123,7 +146,8 @@ fn rate(item: &str, value: f64) -> Result<f64, CostError> {
 ///
 /// # Errors
 /// [`CostError::InvalidInput`] for a negative distance or duration, waiting longer than the
-/// route, or a negative or non-finite rate.
+/// route, a negative or non-finite rate, a negative fixed or stop charge, or charges whose
+/// total does not fit in [`Money`].
 ///
 /// # Example
 /// ```
@@ -175,6 +199,9 @@ pub fn route_cost(tariff: &Tariff, usage: &RouteUsage) -> Result<CostBreakdown, 
     if tariff.per_stop.0 < 0 {
         return Err(CostError::invalid("per_stop", format!("is negative ({})", tariff.per_stop.0)));
     }
+    if tariff.fixed_per_day.0 < 0 {
+        return Err(CostError::invalid("fixed_per_day", format!("is negative ({})", tariff.fixed_per_day.0)));
+    }
     let mut c = CostBreakdown {
         fixed: Money(0),
         distance: money("distance charge", usage.distance.0 as f64 / 1000.0 * per_km)?,
@@ -190,7 +217,9 @@ pub fn route_cost(tariff: &Tariff, usage: &RouteUsage) -> Result<CostBreakdown, 
         ),
         total: Money(0),
     };
-    c.total = c.distance + c.time + c.overtime + c.waiting + c.stops;
+    c.total = [c.time, c.overtime, c.waiting, c.stops]
+        .into_iter()
+        .try_fold(c.distance, |sum, charge| add_money("route cost total", sum, charge))?;
     Ok(c)
 }
 
@@ -257,7 +286,17 @@ pub fn split_money(total: Money, weights: &[f64]) -> Result<Vec<Money>, CostErro
             left -= 1;
         }
     }
-    Ok(parts.into_iter().map(|(q, _, _)| Money(sign * q as i64)).collect())
+    // q ≤ |total| ≤ 2^63: with its sign it fits in i64 (−2^63 only for total = i64::MIN).
+    parts
+        .into_iter()
+        .map(|(q, _, _)| {
+            i128::try_from(q)
+                .ok()
+                .and_then(|q| i64::try_from(i128::from(sign) * q).ok())
+                .map(Money)
+                .ok_or_else(|| CostError::invalid("split", format!("a part of {} does not fit in Money", total.0)))
+        })
+        .collect()
 }
 
 /// One route of a plan, for [`PlanCost`].
@@ -276,14 +315,17 @@ pub struct PlannedRouteCost {
 /// Cost of a plan: per route, per day, per supplier and in total, with each vehicle's fixed
 /// charge counted once per day it is used and shared among that day's routes by their
 /// variable cost.
+///
+/// Days and suppliers are keyed by the caller's ids, which need not be dense: only the days
+/// and suppliers that appear are stored.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlanCost {
     /// Every route, fixed charges included.
     pub routes: Vec<PlannedRouteCost>,
-    /// Per day (index = day).
-    pub days: Vec<CostBreakdown>,
-    /// Per supplier (index = supplier id), their weighted shares of each route's total.
-    pub suppliers: Vec<Money>,
+    /// Per day with at least one route, by day index.
+    pub days: BTreeMap<u32, CostBreakdown>,
+    /// Per supplier served, by supplier id: their weighted shares of each route's total.
+    pub suppliers: BTreeMap<u32, Money>,
     /// The plan's total.
     pub total: CostBreakdown,
 }
@@ -296,12 +338,18 @@ impl PlanCost {
     /// * `fixed_per_day`: the daily fixed charge of each vehicle (index = vehicle).
     ///
     /// # Errors
-    /// [`CostError::InvalidInput`] for a vehicle without a fixed charge entry, or a route whose
-    /// supplier weights cannot split its cost (negative, or all zero with suppliers listed).
+    /// [`CostError::InvalidInput`] for a negative fixed charge, a vehicle without a fixed
+    /// charge entry, a route whose supplier weights cannot split its cost (negative, or all
+    /// zero with suppliers listed), or a total (of a route, a day, a supplier or the plan) that
+    /// does not fit in [`Money`], naming the route, day or supplier.
     ///
     /// # Complexity
-    /// O(r log r + s) for r routes and s supplier entries.
+    /// O(r log r + s log s) for r routes and s supplier entries; memory O(r + s) whatever the
+    /// ids.
     pub fn new(mut routes: Vec<PlannedRouteCost>, fixed_per_day: &[Money]) -> Result<Self, CostError> {
+        if let Some((v, fixed)) = fixed_per_day.iter().enumerate().find(|(_, f)| f.0 < 0) {
+            return Err(CostError::invalid(format!("vehicle {v} fixed_per_day"), format!("is negative ({})", fixed.0)));
+        }
         // Each (day, vehicle)'s fixed charge, split over its routes by their variable cost.
         let mut groups: Vec<usize> = (0..routes.len()).collect();
         groups.sort_by_key(|&k| (routes[k].day, routes[k].vehicle, k));
@@ -316,20 +364,17 @@ impl PlanCost {
             let weights: Vec<f64> =
                 groups[start..end].iter().map(|&k| routes[k].cost.total.0.max(0) as f64 + 1.0).collect();
             for (&k, part) in groups[start..end].iter().zip(split_money(fixed, &weights)?) {
+                let item = format!("route {k} (day {day}) total");
                 let c = &mut routes[k].cost;
-                c.total = c.total - c.fixed + part;
+                c.total = add_money(&item, sub_money(&item, c.total, c.fixed)?, part)?;
                 c.fixed = part;
             }
             start = end;
         }
         let mut plan = PlanCost::default();
         for (k, r) in routes.iter().enumerate() {
-            let day = r.day as usize;
-            if plan.days.len() <= day {
-                plan.days.resize(day + 1, CostBreakdown::default());
-            }
-            plan.days[day].add(&r.cost);
-            plan.total.add(&r.cost);
+            plan.days.entry(r.day).or_default().checked_add(&r.cost, &format!("day {} total", r.day))?;
+            plan.total.checked_add(&r.cost, "plan total")?;
             if r.suppliers.is_empty() {
                 continue;
             }
@@ -341,11 +386,8 @@ impl PlanCost {
                 other => other,
             })?;
             for (&(supplier, _), part) in r.suppliers.iter().zip(parts) {
-                let s = supplier as usize;
-                if plan.suppliers.len() <= s {
-                    plan.suppliers.resize(s + 1, Money(0));
-                }
-                plan.suppliers[s] += part;
+                let share = plan.suppliers.entry(supplier).or_default();
+                *share = add_money(&format!("supplier {supplier} total"), *share, part)?;
             }
         }
         plan.routes = routes;
@@ -417,10 +459,80 @@ mod tests {
         .unwrap();
         // Day 0: vehicle 0's 800 split over its two loops by variable cost + 1: 1001:3001 -> 200, 600.
         assert_eq!(plan.routes[0].cost.fixed + plan.routes[1].cost.fixed, Money(800));
-        assert_eq!(plan.days[0].total, Money(1000 + 3000 + 800));
-        assert_eq!(plan.days[1].total, Money(500 + 200));
+        assert_eq!(plan.days[&0].total, Money(1000 + 3000 + 800));
+        assert_eq!(plan.days[&1].total, Money(500 + 200));
         assert_eq!(plan.total.total, Money(5500));
-        assert_eq!(plan.suppliers.iter().copied().sum::<Money>(), plan.total.total);
+        assert_eq!(plan.suppliers.values().copied().sum::<Money>(), plan.total.total);
+    }
+
+    fn planned(day: u32, vehicle: u32, total: i64, suppliers: Vec<(u32, f64)>) -> PlannedRouteCost {
+        PlannedRouteCost {
+            day,
+            vehicle,
+            cost: CostBreakdown { distance: Money(total), total: Money(total), ..CostBreakdown::default() },
+            suppliers,
+        }
+    }
+
+    #[test]
+    fn ids_near_u32_max_cost_no_memory() {
+        // A day and a supplier id of u32::MAX used to grow a Vec to 2^32 entries (over 200 GB of
+        // breakdowns); they are keys now. 700 + fixed 300 = 1000, all to supplier u32::MAX.
+        let plan = PlanCost::new(vec![planned(u32::MAX, 0, 700, vec![(u32::MAX, 1.0)])], &[Money(300)]).unwrap();
+        assert_eq!(plan.days.len(), 1);
+        assert_eq!(plan.days[&u32::MAX].total, Money(1000));
+        assert_eq!(plan.suppliers.get(&u32::MAX), Some(&Money(1000)));
+    }
+
+    #[test]
+    fn negative_fixed_charges_are_refused() {
+        let err = PlanCost::new(vec![planned(0, 0, 100, vec![])], &[Money(-5)]).unwrap_err();
+        assert_eq!(err, CostError::invalid("vehicle 0 fixed_per_day", "is negative (-5)"));
+        let t = Tariff { fixed_per_day: Money(-1), ..Tariff::default() };
+        let err = route_cost(&t, &RouteUsage::default()).unwrap_err();
+        assert_eq!(err, CostError::invalid("fixed_per_day", "is negative (-1)"));
+    }
+
+    #[test]
+    fn money_overflow_is_a_typed_error() {
+        // Distance 5e9 km x 1e9 per km = 5e18 and one stop at 5e18: each fits in i64, their sum
+        // 1e19 does not (i64::MAX is about 9.22e18).
+        let t = Tariff { per_km: 1e9, per_stop: Money(5_000_000_000_000_000_000), ..Tariff::default() };
+        let u = RouteUsage { distance: Distance(5_000_000_000_000), stops: 1, ..RouteUsage::default() };
+        let err = route_cost(&t, &u).unwrap_err();
+        assert!(matches!(err, CostError::InvalidInput { ref item, .. } if item == "route cost total"), "{err}");
+        // Two routes of day 3 at i64::MAX − 10 each: their day total overflows.
+        let big = i64::MAX - 10;
+        let err = PlanCost::new(vec![planned(3, 0, big, vec![]), planned(3, 1, big, vec![])], &[Money(0), Money(0)])
+            .unwrap_err();
+        assert!(matches!(err, CostError::InvalidInput { ref item, .. } if item == "day 3 total"), "{err}");
+        // The fixed charge pushes one route's total over: i64::MAX − 10 + 11.
+        let err = PlanCost::new(vec![planned(0, 0, big, vec![])], &[Money(11)]).unwrap_err();
+        assert!(matches!(err, CostError::InvalidInput { ref item, .. } if item == "route 0 (day 0) total"), "{err}");
+        // Two routes of two days add up past i64::MAX in the plan's total.
+        let err = PlanCost::new(vec![planned(0, 0, big, vec![]), planned(1, 0, big, vec![])], &[Money(0)]).unwrap_err();
+        assert!(matches!(err, CostError::InvalidInput { ref item, .. } if item == "plan total"), "{err}");
+        // With a credit of −big on day 1 in between, the plan total stays at big, but supplier 7's
+        // shares of days 0 and 2, big each, overflow.
+        let err = PlanCost::new(
+            vec![
+                planned(0, 0, big, vec![(7, 1.0)]),
+                planned(1, 0, -big, vec![(9, 1.0)]),
+                planned(2, 0, big, vec![(7, 1.0)]),
+            ],
+            &[Money(0)],
+        )
+        .unwrap_err();
+        assert!(matches!(err, CostError::InvalidInput { ref item, .. } if item == "supplier 7 total"), "{err}");
+    }
+
+    #[test]
+    fn split_money_handles_the_most_negative_total() {
+        // |i64::MIN| = 2^63 does not fit in i64: one part of 2^63 with sign −1 must still come
+        // back as i64::MIN, and halves as −2^62 each.
+        assert_eq!(split_money(Money(i64::MIN), &[1.0]).unwrap(), vec![Money(i64::MIN)]);
+        assert_eq!(split_money(Money(i64::MIN), &[1.0, 1.0]).unwrap(), vec![Money(-(1 << 62)), Money(-(1 << 62))]);
+        assert_eq!(split_money(Money(i64::MAX), &[1.0]).unwrap(), vec![Money(i64::MAX)]);
     }
 
     proptest! {

@@ -39,8 +39,9 @@ fn own_round_trips_cost_and_emit_the_loaded_leg_and_the_empty_return() {
     assert_eq!(b[0].cost, Money(102_000));
     assert_eq!(b[0].distance, Distance(400_000));
     // Energy per trip: loaded 100 km at 25 L/100 km = 25 L, empty 100 km at 20 L/100 km = 20 L;
-    // 45 L x 2 trips = 90 L of diesel x (2.51279 + 0.61101) kg/L (DESNZ 2024 blend).
-    let expected = 90.0 * (2.51279 + 0.61101);
+    // 45 L x 2 trips = 90 L of diesel x (2.57082 + 0.61101) = 90 x 3.18183 = 286.3647 kg
+    // (DESNZ 2025 blend).
+    let expected = 286.3647;
     assert!((b[0].emissions.wtw.kg() - expected).abs() < 1e-9, "{} vs {expected}", b[0].emissions.wtw.kg());
     assert!((b[0].tonne_km.0 - 5.0 * 100.0 * 2.0).abs() < 1e-9);
 }
@@ -95,6 +96,14 @@ fn savings_per_supplier_and_in_total() {
     assert_eq!(c.suppliers[0].cost_saving, Money(4_500));
     assert!((c.co2e_saving().kg() - (80.0 - 40.0)).abs() < 1e-12);
     assert_eq!(c.direct_distance, Distance(320_000));
+    // Kilometres: alone 200 km (supplier 4) + 120 km (supplier 9) = 320 km; the loop drives
+    // 180 km, saving 140 km.
+    assert_eq!(
+        (c.suppliers[0].direct_distance, c.suppliers[1].direct_distance),
+        (Distance(200_000), Distance(120_000))
+    );
+    assert_eq!(c.distance_saving(), Distance(140_000));
+    assert!(compare(&base, &shares, Distance(-1)).unwrap_err().to_string().contains("milk run distance"));
     assert!(compare(&base, &shares[..1], Distance(0)).unwrap_err().to_string().contains("supplier 4"));
     assert!(compare(&base, &[shares[0], shares[0], shares[1]], Distance(0)).is_err());
 }
@@ -118,6 +127,56 @@ fn bad_baseline_input_is_named() {
     assert!(direct_baseline(&[negative], &mode).unwrap_err().to_string().contains("supplier 6 distance"));
     let nan = DirectSupplier { supplier: 7, distance: Distance(1), mass: Kilograms(f64::NAN), shipments: 1 };
     assert!(direct_baseline(&[nan], &mode).unwrap_err().to_string().contains("supplier 7 mass"));
+}
+
+#[test]
+fn comparison_overflow_is_a_typed_error() {
+    let direct = |supplier, cost| milkrun_cost::baseline::DirectShipping {
+        supplier,
+        cost: Money(cost),
+        distance: Distance(1_000),
+        tonne_km: Default::default(),
+        emissions: Emissions::ZERO,
+    };
+    let share = |supplier, cost| MilkRunShare { supplier, cost: Money(cost), emissions: Emissions::ZERO };
+    // i64::MAX + 1 in the direct total.
+    let err = compare(&[direct(1, i64::MAX), direct(2, 1)], &[share(1, 0), share(2, 0)], Distance(0)).unwrap_err();
+    assert!(err.to_string().contains("direct cost total"), "{err}");
+    // −5 − i64::MAX does not fit in a saving.
+    let err = compare(&[direct(1, -5)], &[share(1, i64::MAX)], Distance(0)).unwrap_err();
+    assert!(err.to_string().contains("supplier 1 cost saving"), "{err}");
+}
+
+#[test]
+fn direct_trips_too_long_or_with_negative_fixed_charges_are_refused() {
+    let model = truck();
+    let carriers = CarrierRegistry::uk_defaults();
+    let tariff = Tariff::default();
+    let supplier = DirectSupplier { supplier: 5, distance: Distance(1_000), mass: Kilograms(1.0), shipments: 1 };
+    // 2 km at 1e-300 m/s is 2e303 s: it saturated to i64::MAX seconds, and adding the hour of
+    // handling overflowed.
+    let crawling = DirectMode::OwnTruck {
+        tariff: &tariff,
+        model: &model,
+        carriers: &carriers,
+        speed: MetresPerSecond(1e-300),
+        handling: Duration::hours(1),
+        working_day: Duration::hours(8),
+    };
+    let err = direct_baseline(&[supplier], &crawling).unwrap_err();
+    assert!(err.to_string().contains("supplier 5 trip duration"), "{err}");
+    // A negative daily fixed charge would lower the baseline's cost.
+    let credit = Tariff { fixed_per_day: Money(-24_000), ..Tariff::default() };
+    let mode = DirectMode::OwnTruck {
+        tariff: &credit,
+        model: &model,
+        carriers: &carriers,
+        speed: MetresPerSecond(10.0),
+        handling: Duration(0),
+        working_day: Duration::hours(8),
+    };
+    let err = direct_baseline(&[supplier], &mode).unwrap_err();
+    assert!(err.to_string().contains("supplier 5 trip: fixed_per_day"), "{err}");
 }
 
 proptest! {

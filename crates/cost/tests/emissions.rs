@@ -2,13 +2,13 @@
 //! input and the iLEAP-shaped reports.
 
 use milkrun_cost::emissions::{
-    allocate, allocate_hub, measured_emissions, route_emissions, toc_intensity, CarrierFactors, CarrierRegistry,
-    CmemParams, Co2e, Co2ePerTonne, ConsumptionModel, Emissions, EnergyUnit, Hoc, HubMethod, HubOperation, HubShipment,
-    HubType, Leg, LinearConsumption, MeasuredFuel, MetresPerSecond, Shipment, ShipmentFootprint, SplitBy, Tce, Toc,
-    TransportMode, VehicleClass,
+    allocate, allocate_hub, legs_from_timetable, measured_emissions, route_emissions, toc_intensity, CarrierFactors,
+    CarrierRegistry, CmemParams, Co2e, Co2ePerTonne, ConsumptionModel, Emissions, EnergyUnit, Hoc, HubMethod,
+    HubOperation, HubShipment, HubType, Leg, LinearConsumption, MeasuredFuel, MetresPerSecond, Shipment,
+    ShipmentFootprint, SplitBy, Tce, Toc, TransportMode, VehicleClass,
 };
 use milkrun_cost::CostError;
-use milkrun_model::{Distance, EnergyCarrier, Kilograms};
+use milkrun_model::{Distance, Duration, EnergyCarrier, Kilograms, Load, SiteId, StopTime, TravelMatrix};
 use proptest::prelude::*;
 
 fn carriers() -> CarrierRegistry {
@@ -37,26 +37,26 @@ fn invalid_item(result: Result<impl std::fmt::Debug, CostError>) -> String {
 fn linear_class_empty_and_full_legs_hand_worked() {
     // Rigid 7.5-17 t: 21.5 l/100 km empty, 29.0 l/100 km at its 7 000 kg payload.
     // Leg 0: 100 km full  -> 29.0 l;   leg 1: 100 km empty -> 21.5 l;   total 50.5 l.
-    // Diesel (UK blend, DESNZ 2024): TTW 2.51279, WTT 0.61101 kg CO2e/l.
-    // TTW = 50.5 × 2.51279 = 126.895 895 kg;   WTT = 50.5 × 0.61101 = 30.856 005 kg;
-    // WTW = 157.751 900 kg.   Tonne-km = 7 t × 100 km = 700 tkm (the empty leg adds none).
-    // TOC intensity = 157.7519 / 700 = 0.225 359 857 kg CO2e/tkm.
+    // Diesel (UK blend, DESNZ 2025): TTW 2.57082, WTT 0.61101 kg CO2e/l.
+    // TTW = 50.5 × 2.57082 = 129.826 41 kg;   WTT = 50.5 × 0.61101 = 30.856 005 kg;
+    // WTW = 160.682 415 kg.   Tonne-km = 7 t × 100 km = 700 tkm (the empty leg adds none).
+    // TOC intensity = 160.682 415 / 700 = 0.229 546 307 kg CO2e/tkm.
     let legs = [Leg::new(Distance(100_000), Kilograms(7000.0)), Leg::new(Distance(100_000), Kilograms(0.0))];
     let route = route_emissions(&legs, &rigid_medium(), &carriers()).unwrap();
     assert!(close(route.legs[0].energy, 29.0));
     assert!(close(route.legs[1].energy, 21.5));
     assert!(close(route.energy, 50.5));
-    assert!(close(route.emissions.ttw.kg(), 126.895_895));
+    assert!(close(route.emissions.ttw.kg(), 129.826_41));
     assert!(close(route.emissions.wtt.kg(), 30.856_005));
-    assert!(close(route.emissions.wtw.kg(), 157.751_9));
+    assert!(close(route.emissions.wtw.kg(), 160.682_415));
     assert!(close(route.tonne_km.get(), 700.0));
     assert_eq!(route.legs[1].tonne_km.get(), 0.0);
     assert_eq!(route.empty_distance, Distance(100_000));
     assert_eq!(route.unit(), EnergyUnit::Litre);
 
     let toc = toc_intensity(std::slice::from_ref(&route)).unwrap();
-    assert!(close(toc.wtw_per_tkm.get(), 157.751_9 / 700.0));
-    assert!(close(toc.ttw_per_tkm.get(), 126.895_895 / 700.0));
+    assert!(close(toc.wtw_per_tkm.get(), 160.682_415 / 700.0));
+    assert!(close(toc.ttw_per_tkm.get(), 129.826_41 / 700.0));
     assert!(close(toc.empty_distance_factor, 0.5));
     // Load factor = 700 tkm / (7 t × 200 km) = 0.5.
     assert!(close(toc.load_factor.unwrap(), 0.5));
@@ -65,24 +65,24 @@ fn linear_class_empty_and_full_legs_hand_worked() {
 #[test]
 fn half_load_on_a_van_hand_worked() {
     // Van: 9.5 l/100 km empty, 12.0 full at 1 200 kg. 600 kg over 50 km:
-    // (9.5 + 2.5 × 0.5) = 10.75 l/100 km × 0.5 = 5.375 l; WTW = 5.375 × (2.51279 + 0.61101)
-    // = 5.375 × 3.1238 = 16.790 425 kg CO2e.
+    // (9.5 + 2.5 × 0.5) = 10.75 l/100 km × 0.5 = 5.375 l; WTW = 5.375 × (2.57082 + 0.61101)
+    // = 5.375 × 3.18183 = 17.102 336 25 kg CO2e.
     let model = ConsumptionModel::Linear(VehicleClass::Van.linear_model());
     let route = route_emissions(&[Leg::new(Distance(50_000), Kilograms(600.0))], &model, &carriers()).unwrap();
     assert!(close(route.energy, 5.375));
-    assert!(close(route.emissions.wtw.kg(), 16.790_425));
+    assert!(close(route.emissions.wtw.kg(), 17.102_336_25));
 }
 
 #[test]
 fn electric_van_has_only_well_to_tank() {
     // 20 kWh/100 km empty, 26 full at 1 000 kg; 100 km with 1 000 kg: 26 kWh.
-    // TTW 0; WTT = 26 × 0.27531 = 7.158 06 kg CO2e.
+    // TTW 0; WTT = 26 × 0.24540 = 6.3804 kg CO2e.
     let model = ConsumptionModel::Linear(
         LinearConsumption::new(EnergyCarrier::Electricity, 20.0, 26.0, Kilograms(1000.0)).unwrap(),
     );
     let route = route_emissions(&[Leg::new(Distance(100_000), Kilograms(1000.0))], &model, &carriers()).unwrap();
     assert_eq!(route.emissions.ttw, Co2e(0.0));
-    assert!(close(route.emissions.wtt.kg(), 7.158_06));
+    assert!(close(route.emissions.wtt.kg(), 6.3804));
     assert_eq!(route.unit(), EnergyUnit::KilowattHour);
 }
 
@@ -91,12 +91,12 @@ fn cmem_route_hand_worked() {
     // Default PRP truck (kerb 6 350 kg, payload 3 650 kg), full, 100 km at 72 km/h on the flat:
     // F = (k N V d/v + (g C_r M d + ½ C_d ρ A d v²) / (1000 n_tf η)) / (κ ψ)
     //   = (165 000 + (98 100 000 + 65 946 148.8) / 360) / 32 428 = 19.140 364 705 l.
-    // TTW = 19.140 364 705 × 2.51279 = 48.095 714 ... kg CO2e.
+    // TTW = 19.140 364 705 × 2.57082 = 49.206 452 ... kg CO2e.
     let model = ConsumptionModel::Cmem(CmemParams::default());
     let leg = Leg::new(Distance(100_000), Kilograms(3650.0)).with_speed(MetresPerSecond::from_kmh(72.0));
     let route = route_emissions(&[leg], &model, &carriers()).unwrap();
     assert!((route.energy - 19.140_364_705).abs() < 1e-8, "{}", route.energy);
-    assert!(close(route.emissions.ttw.kg(), 19.140_364_705_398_6 * 2.51279));
+    assert!(close(route.emissions.ttw.kg(), 19.140_364_705_398_6 * 2.57082));
     assert_eq!(route.payload, Some(Kilograms(3650.0)));
 
     // A 2 % climb costs more, by g sin θ M d / 360 / 32 428 with θ = atan 0.02.
@@ -108,7 +108,7 @@ fn cmem_route_hand_worked() {
 #[test]
 fn measured_fuel_split_by_distance_over_a_period() {
     // 90 l over two routes of 100 km and 200 km: 30 l and 60 l, whatever the load.
-    // WTW = 90 × 3.1238 = 281.142 kg CO2e in total.
+    // WTW = 90 × 3.18183 = 286.364 7 kg CO2e in total.
     let r0 = [Leg::new(Distance(60_000), Kilograms(500.0)), Leg::new(Distance(40_000), Kilograms(0.0))];
     let r1 = [Leg::new(Distance(200_000), Kilograms(2000.0))];
     let fuel = MeasuredFuel { carrier: EnergyCarrier::Diesel, quantity: 90.0, split: SplitBy::Distance, payload: None };
@@ -119,11 +119,11 @@ fn measured_fuel_split_by_distance_over_a_period() {
     let energy: f64 = routes.iter().flat_map(|r| &r.legs).map(|l| l.energy).sum();
     assert_eq!(energy, 90.0);
     let wtw: f64 = routes.iter().map(|r| r.emissions.wtw.kg()).sum();
-    assert!(close(wtw, 281.142));
+    assert!(close(wtw, 286.364_7));
 
-    // The TOC of the period: 281.142 kg over 0.5 × 60 + 2 × 200 = 430 tkm.
+    // The TOC of the period: 286.3647 kg over 0.5 × 60 + 2 × 200 = 430 tkm.
     let toc = toc_intensity(&routes).unwrap();
-    assert!(close(toc.wtw_per_tkm.get(), 281.142 / 430.0));
+    assert!(close(toc.wtw_per_tkm.get(), 286.364_7 / 430.0));
     assert_eq!(toc.load_factor, None);
 }
 
@@ -151,6 +151,54 @@ fn hub_allocation_by_mass_hand_worked() {
     assert!(close(out[0].emissions.wtw.kg(), 6.0));
     assert!(close(out[0].emissions.ttw.kg(), 1.5));
     assert!(close(out[0].emissions.wtt.kg(), 4.5));
+}
+
+#[test]
+fn legs_from_a_timetable_hand_worked() {
+    // Depot 0 -> A (site 1) -> B (site 2) -> depot 0 on a matrix of 10, 20 and 30 km; loads in
+    // kg on dimension 1 (dimension 0 counts pallets): 0 leaving the depot, 3 000 after A,
+    // 7 000 after B. Legs: 10 km empty, 20 km with 3 t, 30 km with 7 t: the rigid's example
+    // of the crate docs, 0 × 10 + 3 × 20 + 7 × 30 = 270 tkm.
+    let km = |k: i64| Distance(k * 1000);
+    let travel = TravelMatrix::new(
+        3,
+        vec![km(0), km(10), km(30), km(10), km(0), km(20), km(30), km(20), km(0)],
+        vec![Duration(0); 9],
+    )
+    .unwrap();
+    let stop = |site: u32, pallets: i64, kg: i64| StopTime {
+        visit: None,
+        site: SiteId(site),
+        arrival: Duration(0),
+        wait: Duration(0),
+        start: Duration(0),
+        departure: Duration(0),
+        load_after: Load::new(vec![pallets, kg]),
+    };
+    let timetable = [stop(0, 0, 0), stop(1, 4, 3000), stop(2, 9, 7000), stop(0, 0, 0)];
+    let legs = legs_from_timetable(&timetable, &travel, 1).unwrap();
+    assert_eq!(
+        legs,
+        vec![
+            Leg::new(km(10), Kilograms(0.0)),
+            Leg::new(km(20), Kilograms(3000.0)),
+            Leg::new(km(30), Kilograms(7000.0)),
+        ]
+    );
+    let route = route_emissions(&legs, &rigid_medium(), &carriers()).unwrap();
+    assert!(close(route.tonne_km.get(), 270.0));
+    assert_eq!(route.empty_distance, km(10));
+
+    // No kg dimension 2 in a two-dimension load, named by stop.
+    assert_eq!(invalid_item(legs_from_timetable(&timetable, &travel, 2)), "stop 0 load");
+    // A site outside the 3-site matrix.
+    let outside = [stop(0, 0, 0), stop(7, 0, 0)];
+    assert_eq!(invalid_item(legs_from_timetable(&outside, &travel, 1)), "stop 1 site");
+    // A negative load in kg.
+    let negative = [stop(0, 0, -5), stop(1, 0, 0)];
+    assert_eq!(invalid_item(legs_from_timetable(&negative, &travel, 1)), "stop 0 load");
+    // One stop is no route.
+    assert_eq!(invalid_item(legs_from_timetable(&timetable[..1], &travel, 1)), "timetable");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +504,7 @@ fn ileap_reports_serialise_with_ileap_key_names() {
     );
     assert_eq!(carrier["energyCarrier"], "Diesel");
     assert_eq!(carrier["energyConsumptionUnit"], "l");
-    assert_eq!(carrier["emissionFactorTTW"], "2.51279");
+    assert_eq!(carrier["emissionFactorTTW"], "2.57082");
     assert_eq!(carrier["relativeShare"], "1");
 
     let hoc_json = serde_json::to_value(Hoc::from_intensity(&hoc)).unwrap();
@@ -472,6 +520,35 @@ fn ileap_reports_serialise_with_ileap_key_names() {
     assert_eq!(back, footprint);
     let back: Toc = serde_json::from_value(toc_json).unwrap();
     assert_eq!(back, toc_report);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn deserialised_factors_are_validated() {
+    // A registry written to JSON with one factor turned negative: it used to load, and then
+    // gave negative CO2e for every litre of HVO.
+    let mut json = serde_json::to_value(CarrierRegistry::uk_defaults()).unwrap();
+    let hvo = json["entries"].as_array_mut().unwrap().iter_mut().find(|e| e["carrier"] == "hvo").unwrap();
+    hvo["wtt_per_unit"] = serde_json::json!(-0.5);
+    let err = serde_json::from_value::<CarrierRegistry>(json.clone()).unwrap_err();
+    assert!(err.to_string().contains("carrier HVO wtt factor: negative"), "{err}");
+    // The same entry alone.
+    let err = serde_json::from_value::<CarrierFactors>(hvo_entry(&json)).unwrap_err();
+    assert!(err.to_string().contains("carrier HVO wtt factor"), "{err}");
+    // A carrier filed twice is ambiguous.
+    let mut twice = serde_json::to_value(CarrierRegistry::uk_defaults()).unwrap();
+    let first = twice["entries"][0].clone();
+    twice["entries"].as_array_mut().unwrap().push(first);
+    let err = serde_json::from_value::<CarrierRegistry>(twice).unwrap_err();
+    assert!(err.to_string().contains("energy carrier diesel: filed twice"), "{err}");
+    // A valid registry round-trips.
+    let back: CarrierRegistry = serde_json::from_value(serde_json::to_value(carriers()).unwrap()).unwrap();
+    assert_eq!(back, carriers());
+}
+
+#[cfg(feature = "serde")]
+fn hvo_entry(registry: &serde_json::Value) -> serde_json::Value {
+    registry["entries"].as_array().unwrap().iter().find(|e| e["carrier"] == "hvo").unwrap().clone()
 }
 
 #[test]

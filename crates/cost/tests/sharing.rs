@@ -3,10 +3,12 @@
 //! random travelling-salesman and airport games.
 
 use milkrun_cost::sharing::{
-    core_check, equal_profit, proportional, proportional_to_stand_alone, separable_costs_remaining_benefits, shapley,
-    shapley_sampled, Coalition, CoalitionCost, Game, SamplingConfig, EQUAL_PROFIT_MAX_PLAYERS,
+    core_check, equal_profit, proportional, proportional_to_stand_alone, round_to_money,
+    separable_costs_remaining_benefits, shapley, shapley_sampled, Coalition, CoalitionCost, Game, SamplingConfig,
+    EQUAL_PROFIT_MAX_PLAYERS,
 };
 use milkrun_cost::CostError;
+use milkrun_model::Money;
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +280,23 @@ fn empty_core_by_hand() {
 }
 
 #[test]
+fn shares_round_to_cents_keeping_the_total() {
+    // three_suppliers with c(N) = 16 cents instead of 15: the grand coalition's extra cent
+    // enters every Shapley share with weight 1/3, so φ = (4 1/3, 5 1/3, 6 1/3). Floors 4, 5, 6
+    // recover 15; the 16th cent goes to the largest remainder, all 1/3: a tie, so player 0.
+    let game = Game::from_costs(3, vec![0.0, 6.0, 7.0, 10.0, 8.0, 11.0, 12.0, 16.0]).unwrap();
+    let phi = shapley(&game);
+    assert!(close(&phi, &[13.0 / 3.0, 16.0 / 3.0, 19.0 / 3.0], 1e-12), "{phi:?}");
+    assert_eq!(round_to_money(&phi).unwrap(), vec![Money(5), Money(5), Money(6)]);
+    // EPM: 16 · (6, 7, 8) / 21 = (4.571, 5.333, 6.095) saves everyone 5/21 and is in the core
+    // (pairs pay 9.90 ≤ 10, 10.67 ≤ 11, 11.43 ≤ 12). Floors 4, 5, 6; the cent goes to the
+    // largest remainder, 0.571 (player 0).
+    let epm = equal_profit(&game).unwrap();
+    assert!(close(&epm.shares, &[32.0 / 7.0, 16.0 / 3.0, 128.0 / 21.0], 1e-9), "{epm:?}");
+    assert_eq!(round_to_money(&epm.shares).unwrap(), vec![Money(5), Money(5), Money(6)]);
+}
+
+#[test]
 fn exact_methods_never_evaluate_a_coalition_twice() {
     let points = [(10.0, 0.0), (0.0, 10.0), (10.0, 10.0), (-5.0, 3.0)];
     let reference = tsp_game(&points);
@@ -402,6 +421,27 @@ proptest! {
     }
 
     #[test]
+    fn rounded_shares_keep_the_total_to_the_cent(points in points(1..=7)) {
+        // Costs in cents: Shapley and EPM rounded to Money add up to c(N) rounded, each share
+        // within a cent of its exact value.
+        // The tour lengths in cents, rounded: c(N) is a whole number of cents.
+        let game = tsp_game(&points);
+        let game = Game::from_costs(game.players(), game.costs().iter().map(|c| (c * 100.0).round()).collect()).unwrap();
+        let total = game.grand_cost() as i64;
+        let mut allocations = vec![shapley(&game)];
+        if let Ok(epm) = equal_profit(&game) {
+            allocations.push(epm.shares);
+        }
+        for shares in allocations {
+            let money = round_to_money(&shares).unwrap();
+            prop_assert_eq!(money.iter().map(|m| m.0).sum::<i64>(), total);
+            for (m, x) in money.iter().zip(&shares) {
+                prop_assert!((m.0 as f64 - x).abs() < 1.0 + 1e-9, "{:?} vs {}", m, x);
+            }
+        }
+    }
+
+    #[test]
     fn exact_shapley_matches_all_orders(points in points(1..=6)) {
         let game = tsp_game(&points);
         prop_assert!(close(&shapley(&game), &shapley_over_all_orders(&game), 1e-9));
@@ -419,6 +459,11 @@ proptest! {
         prop_assert!((by_alone[0] - by_alone[1]).abs() <= 1e-9);
         if let Ok(scrb) = separable_costs_remaining_benefits(n, &game) {
             prop_assert!((scrb[0] - scrb[1]).abs() <= 1e-9);
+        }
+        if let Ok(epm) = equal_profit(&game) {
+            let scale = game.costs().iter().copied().fold(1.0, f64::max);
+            prop_assert!((epm.shares[0] - epm.shares[1]).abs() <= 1e-9 * scale, "{:?}", epm);
+            prop_assert!(core_check(&game, &epm.shares, 1e-7 * scale).unwrap().in_core);
         }
     }
 

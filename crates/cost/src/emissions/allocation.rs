@@ -56,7 +56,8 @@ pub struct ShipmentEmissions {
 /// proportion to mass × shortest feasible distance.
 ///
 /// `share_i = m_i · SFD_i / Σ_j m_j · SFD_j`; WTW and TTW are each split with these shares and
-/// WTT is `WTW − TTW` per shipment.
+/// WTT is `WTW − TTW` per shipment, so the allocated WTT sums to the total's WTT, which must
+/// agree with its WTW and TTW.
 ///
 /// # Arguments
 /// - `total`: the emissions to allocate (for example [`RouteEmissions::emissions`](super::RouteEmissions)
@@ -70,8 +71,9 @@ pub struct ShipmentEmissions {
 ///
 /// # Errors
 /// [`CostError::InvalidInput`] when no shipment is given, two share an id, a mass is negative
-/// or not finite, an SFD is negative, the total is not finite or negative, or every shipment
-/// has zero mass × SFD (nothing to allocate by).
+/// or not finite, an SFD is negative, a part of the total is not finite or negative, the
+/// total is inconsistent (TTW above WTW, or WTW ≠ TTW + WTT beyond 1e-9 relative, which
+/// rounding in a sum of legs stays well within), or every shipment has zero mass × SFD (nothing to allocate by).
 ///
 /// Rule for zero keys: a shipment with zero mass or zero SFD (origin and destination at the
 /// same place) gets a zero share, and the others share the whole total.
@@ -84,8 +86,7 @@ pub struct ShipmentEmissions {
 /// transport chain elements it serves by transport activity, computed with the shortest
 /// feasible distance (SFD); GLEC Framework v3.0, allocation to shipments.
 pub fn allocate(total: Emissions, shipments: &[Shipment]) -> Result<Vec<ShipmentEmissions>, CostError> {
-    non_negative("allocation total wtw", total.wtw.0, "kg CO2e")?;
-    non_negative("allocation total ttw", total.ttw.0, "kg CO2e")?;
+    check_total("allocation total", &total)?;
     let keys = transport_activities(shipments)?;
     let weights: Vec<f64> = keys.iter().map(|k| k.0).collect();
     let sum: f64 = weights.iter().sum();
@@ -110,6 +111,32 @@ pub fn allocate(total: Emissions, shipments: &[Shipment]) -> Result<Vec<Shipment
             emissions: Emissions { ttw: Co2e(ttw), wtt: Co2e(wtw - ttw), wtw: Co2e(wtw) },
         })
         .collect())
+}
+
+/// The relative tolerance on `wtw = ttw + wtt` when a total of emissions is checked: the sum of
+/// many legs' emissions, each part added up apart, may differ from that identity by rounding.
+pub(crate) const TOTAL_TOLERANCE: f64 = 1e-9;
+
+/// Checks a total to split: each part finite and non-negative, `ttw ≤ wtw` and `wtw = ttw + wtt`
+/// within [`TOTAL_TOLERANCE`] relative; `name` names it in errors.
+pub(crate) fn check_total(name: &str, total: &Emissions) -> Result<(), CostError> {
+    let wtw = non_negative(&format!("{name} wtw"), total.wtw.0, "kg CO2e")?;
+    let ttw = non_negative(&format!("{name} ttw"), total.ttw.0, "kg CO2e")?;
+    let wtt = non_negative(&format!("{name} wtt"), total.wtt.0, "kg CO2e")?;
+    if ttw > wtw {
+        return Err(CostError::invalid(
+            format!("{name} ttw"),
+            format!("{ttw} kg CO2e is above the well-to-wheel total {wtw} kg CO2e"),
+        ));
+    }
+    let gap = (wtw - (ttw + wtt)).abs();
+    if gap > TOTAL_TOLERANCE * wtw.max(ttw + wtt) {
+        return Err(CostError::invalid(
+            format!("{name} wtw"),
+            format!("{wtw} kg CO2e is not ttw {ttw} + wtt {wtt} kg CO2e"),
+        ));
+    }
+    Ok(())
 }
 
 /// Validates shipments and returns their mass × SFD.
@@ -154,6 +181,34 @@ mod tests {
         assert!((out[1].emissions.ttw.0 - 48.0).abs() < 1e-12);
         assert!((out[1].emissions.wtt.0 - 12.0).abs() < 1e-12);
         assert_eq!(out[1].transport_activity, TonneKm(300.0));
+    }
+
+    #[test]
+    fn inconsistent_totals_are_refused() {
+        let one = [Shipment::new("A", Kilograms(1000.0), Distance(1000))];
+        // TTW 10 above WTW 8 would give the shipment a WTT of 8 − 10 = −2 kg.
+        let ttw_above = Emissions { ttw: Co2e(10.0), wtt: Co2e(0.0), wtw: Co2e(8.0) };
+        let err = allocate(ttw_above, &one);
+        assert!(
+            matches!(err, Err(CostError::InvalidInput { ref item, .. }) if item == "allocation total ttw"),
+            "{err:?}"
+        );
+        // WTW 12 with TTW 8 and WTT 2: 8 + 2 = 10 ≠ 12, the WTT given would be ignored.
+        let mismatch = Emissions { ttw: Co2e(8.0), wtt: Co2e(2.0), wtw: Co2e(12.0) };
+        let err = allocate(mismatch, &one);
+        assert!(
+            matches!(err, Err(CostError::InvalidInput { ref item, .. }) if item == "allocation total wtw"),
+            "{err:?}"
+        );
+        // A negative WTT is refused by name.
+        let negative = Emissions { ttw: Co2e(8.0), wtt: Co2e(-1.0), wtw: Co2e(7.0) };
+        assert!(
+            matches!(allocate(negative, &one), Err(CostError::InvalidInput { ref item, .. }) if item == "allocation total wtt")
+        );
+        // Rounding within 1e-9 relative passes: 0.1 + 0.2 is 0.30000000000000004, not 0.3.
+        let rounded = Emissions { ttw: Co2e(0.1), wtt: Co2e(0.2), wtw: Co2e(0.3) };
+        let out = allocate(rounded, &one).unwrap();
+        assert_eq!(out[0].emissions.wtw, Co2e(0.3));
     }
 
     #[test]

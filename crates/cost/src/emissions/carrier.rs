@@ -61,6 +61,13 @@ impl std::iter::Sum for Emissions {
 
 /// The emission factors of one energy carrier.
 ///
+/// Each factor carries its own source and year, so that a tank-to-wheel factor and a
+/// well-to-tank factor taken from different publications (or different years of one) stay
+/// traceable.
+///
+/// Deserialising validates the factors as [`CarrierFactors::new`] does: a file cannot bring
+/// in a NaN, infinite or negative factor.
+///
 /// # Units
 /// `wtt_per_unit` and `ttw_per_unit` are kilograms of CO2e per `unit` of the carrier (litre,
 /// kilogram or kilowatt-hour).
@@ -69,7 +76,7 @@ impl std::iter::Sum for Emissions {
 /// ISO 14083:2023, energy carrier emission factors (WTT + TTW = WTW);
 /// GLEC Framework v3.0 (Smart Freight Centre, 2023), fuel emission factors.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(try_from = "CarrierFactorsData"))]
 pub struct CarrierFactors {
     /// The carrier these factors belong to (the registry key).
     pub carrier: EnergyCarrier,
@@ -81,14 +88,59 @@ pub struct CarrierFactors {
     pub wtt_per_unit: f64,
     /// Tank-to-wheel factor, kg CO2e per unit.
     pub ttw_per_unit: f64,
-    /// Where the factors come from (publication, table, row).
-    pub source: String,
-    /// Year of the factor set.
-    pub year: u16,
+    /// Where the tank-to-wheel factor comes from (publication, sheet, row, unit).
+    pub ttw_source: String,
+    /// Year of the factor set the tank-to-wheel factor belongs to.
+    pub ttw_year: u16,
+    /// Where the well-to-tank factor comes from (publication, sheet, row, unit).
+    pub wtt_source: String,
+    /// Year of the factor set the well-to-tank factor belongs to.
+    pub wtt_year: u16,
 }
 
+/// The fields of [`CarrierFactors`] as read from a file, before validation.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CarrierFactorsData {
+    carrier: EnergyCarrier,
+    name: String,
+    unit: EnergyUnit,
+    wtt_per_unit: f64,
+    ttw_per_unit: f64,
+    ttw_source: String,
+    ttw_year: u16,
+    wtt_source: String,
+    wtt_year: u16,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CarrierFactorsData> for CarrierFactors {
+    type Error = CostError;
+
+    fn try_from(d: CarrierFactorsData) -> Result<Self, CostError> {
+        let factors = Self {
+            carrier: d.carrier,
+            name: d.name,
+            unit: d.unit,
+            wtt_per_unit: d.wtt_per_unit,
+            ttw_per_unit: d.ttw_per_unit,
+            ttw_source: d.ttw_source,
+            ttw_year: d.ttw_year,
+            wtt_source: d.wtt_source,
+            wtt_year: d.wtt_year,
+        };
+        factors.validate()?;
+        Ok(factors)
+    }
+}
+
+/// The publication of the default factors.
+const DESNZ_2025: &str = "DESNZ, UK Government GHG Conversion Factors for Company Reporting 2025";
+
 impl CarrierFactors {
-    /// Factors for `carrier`, validated.
+    /// Factors for `carrier`, validated, both taken from `source` of `year` (use
+    /// [`CarrierFactors::with_ttw_source`] and [`CarrierFactors::with_wtt_source`] when they
+    /// come from different publications).
     ///
     /// # Errors
     /// [`CostError::InvalidInput`] when a factor is NaN, infinite or negative.
@@ -101,10 +153,36 @@ impl CarrierFactors {
         source: impl Into<String>,
         year: u16,
     ) -> Result<Self, CostError> {
-        let factors =
-            Self { carrier, name: name.into(), unit, wtt_per_unit, ttw_per_unit, source: source.into(), year };
+        let source = source.into();
+        let factors = Self {
+            carrier,
+            name: name.into(),
+            unit,
+            wtt_per_unit,
+            ttw_per_unit,
+            ttw_source: source.clone(),
+            ttw_year: year,
+            wtt_source: source,
+            wtt_year: year,
+        };
         factors.validate()?;
         Ok(factors)
+    }
+
+    /// The same factors with the tank-to-wheel factor's source and year replaced.
+    #[must_use]
+    pub fn with_ttw_source(mut self, source: impl Into<String>, year: u16) -> Self {
+        self.ttw_source = source.into();
+        self.ttw_year = year;
+        self
+    }
+
+    /// The same factors with the well-to-tank factor's source and year replaced.
+    #[must_use]
+    pub fn with_wtt_source(mut self, source: impl Into<String>, year: u16) -> Self {
+        self.wtt_source = source.into();
+        self.wtt_year = year;
+        self
     }
 
     /// Checks that both factors are finite and non-negative.
@@ -134,158 +212,171 @@ impl CarrierFactors {
         Emissions::new(Co2e(quantity * self.ttw_per_unit), Co2e(quantity * self.wtt_per_unit))
     }
 
-    /// Diesel as sold at UK pumps (B7: average biofuel blend).
+    /// A default: both factors from the DESNZ 2025 set.
+    fn desnz_2025(
+        carrier: EnergyCarrier,
+        name: &str,
+        unit: EnergyUnit,
+        (ttw_per_unit, ttw_row): (f64, &str),
+        (wtt_per_unit, wtt_row): (f64, &str),
+    ) -> Self {
+        Self {
+            carrier,
+            name: name.into(),
+            unit,
+            wtt_per_unit,
+            ttw_per_unit,
+            ttw_source: format!("{DESNZ_2025}: {ttw_row}"),
+            ttw_year: 2025,
+            wtt_source: format!("{DESNZ_2025}: {wtt_row}"),
+            wtt_year: 2025,
+        }
+    }
+
+    /// Diesel as sold at UK pumps (B7: average biofuel blend), per litre.
     ///
-    /// TTW 2.51279 kg CO2e/l: DESNZ, *UK Government GHG Conversion Factors for Company
-    /// Reporting 2024*, sheet "Fuels", Liquid fuels, "Diesel (average biofuel blend)", litres.
-    /// WTT 0.61101 kg CO2e/l: same publication, sheet "WTT- fuels", same row.
-    /// Both checked against secondary copies of the 2024 workbook; the WTT value is quoted to
-    /// 5 decimals as published.
+    /// DESNZ, *UK Government GHG Conversion Factors for Company Reporting 2025*:
+    /// - TTW 2.57082 kg CO2e/l: sheet "Fuels", Liquid fuels, "Diesel (average biofuel blend)",
+    ///   litres, kg CO2e;
+    /// - WTT 0.61101 kg CO2e/l: sheet "WTT- fuels", Liquid fuels, same row, litres, kg CO2e.
     #[must_use]
     pub fn diesel_uk_blend() -> Self {
-        Self {
-            carrier: EnergyCarrier::Diesel,
-            name: "Diesel (average biofuel blend)".into(),
-            unit: EnergyUnit::Litre,
-            wtt_per_unit: 0.61101,
-            ttw_per_unit: 2.51279,
-            source: "DESNZ GHG Conversion Factors 2024: Fuels / WTT- fuels, Diesel (average biofuel blend), litres"
-                .into(),
-            year: 2024,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Diesel,
+            "Diesel (average biofuel blend)",
+            EnergyUnit::Litre,
+            (2.57082, "Fuels, Liquid fuels, Diesel (average biofuel blend), litres"),
+            (0.61101, "WTT- fuels, Liquid fuels, Diesel (average biofuel blend), litres"),
+        )
     }
 
-    /// 100 % mineral (fossil) diesel, filed as [`EnergyCarrier::Other`]`(`[`MINERAL_DIESEL`]`)`.
+    /// 100 % mineral (fossil) diesel, filed as [`EnergyCarrier::Other`]`(`[`MINERAL_DIESEL`]`)`,
+    /// per litre.
     ///
-    /// TTW 2.66155 kg CO2e/l: DESNZ, *GHG Conversion Factors 2024*, sheet "Fuels", "Diesel (100%
-    /// mineral diesel)", litres (the same value is published in the 2025 set).
-    /// WTT 0.62409 kg CO2e/l: same publication, sheet "WTT- fuels", same row.
+    /// DESNZ, *GHG Conversion Factors 2025*:
+    /// - TTW 2.66155 kg CO2e/l: sheet "Fuels", Liquid fuels, "Diesel (100% mineral diesel)",
+    ///   litres;
+    /// - WTT 0.62409 kg CO2e/l: sheet "WTT- fuels", same row, litres.
     #[must_use]
     pub fn diesel_mineral() -> Self {
-        Self {
-            carrier: EnergyCarrier::Other(MINERAL_DIESEL.into()),
-            name: MINERAL_DIESEL.into(),
-            unit: EnergyUnit::Litre,
-            wtt_per_unit: 0.62409,
-            ttw_per_unit: 2.66155,
-            source: "DESNZ GHG Conversion Factors 2024: Fuels / WTT- fuels, Diesel (100% mineral diesel), litres"
-                .into(),
-            year: 2024,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Other(MINERAL_DIESEL.into()),
+            MINERAL_DIESEL,
+            EnergyUnit::Litre,
+            (2.66155, "Fuels, Liquid fuels, Diesel (100% mineral diesel), litres"),
+            (0.62409, "WTT- fuels, Liquid fuels, Diesel (100% mineral diesel), litres"),
+        )
     }
 
-    /// Hydrotreated vegetable oil (HVO100).
+    /// Hydrotreated vegetable oil (HVO100), per litre.
     ///
-    /// TTW 0.03558 kg CO2e/l: DESNZ, *GHG Conversion Factors 2025*, sheet "Bioenergy",
-    /// "Biodiesel HVO", litres (CH4 and N2O only: biogenic CO2 is reported outside the scopes,
-    /// as ISO 14083 and the GHG Protocol require).
-    /// WTT 0.36 kg CO2e/l: **approximate**. The upstream of HVO depends strongly on the
-    /// feedstock (waste oils versus crop oils); this is the order of magnitude of the DESNZ
-    /// "WTT- bioenergy" value for waste-derived HVO. Replace it with the supplier's proof of
-    /// sustainability value where one exists.
+    /// HVO is not on the "Fuels" and "WTT- fuels" sheets: DESNZ files biofuels on the
+    /// bioenergy sheets of the same 2025 publication.
+    /// - TTW 0.03558 kg CO2e/l: sheet "Bioenergy", Biofuel, "Biodiesel HVO", litres (CH4 and
+    ///   N2O only: biogenic CO2 is reported outside the scopes, as ISO 14083 and the GHG
+    ///   Protocol require);
+    /// - WTT 0.56439 kg CO2e/l: sheet "WTT- bioenergy", WTT- biofuel, "Biodiesel HVO", litres
+    ///   (DESNZ's average feedstock mix; a supplier's proof of sustainability is better where
+    ///   one exists).
     #[must_use]
     pub fn hvo() -> Self {
-        Self {
-            carrier: EnergyCarrier::Hvo,
-            name: "HVO (hydrotreated vegetable oil)".into(),
-            unit: EnergyUnit::Litre,
-            wtt_per_unit: 0.36,
-            ttw_per_unit: 0.03558,
-            source: "TTW: DESNZ GHG Conversion Factors 2025, Bioenergy, Biodiesel HVO, litres; \
-                     WTT: approximate (feedstock-dependent)"
-                .into(),
-            year: 2025,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Hvo,
+            "HVO (hydrotreated vegetable oil)",
+            EnergyUnit::Litre,
+            (0.03558, "Bioenergy, Biofuel, Biodiesel HVO, litres"),
+            (0.56439, "WTT- bioenergy, WTT- biofuel, Biodiesel HVO, litres"),
+        )
     }
 
-    /// Petrol as sold at UK pumps (E10: average biofuel blend).
+    /// Petrol as sold at UK pumps (E10: average biofuel blend), per litre.
     ///
-    /// TTW 2.08440 kg CO2e/l: DESNZ, *GHG Conversion Factors 2024*, sheet "Fuels", "Petrol
-    /// (average biofuel blend)", litres.
-    /// WTT 0.58094 kg CO2e/l: same publication, sheet "WTT- fuels", same row.
+    /// DESNZ, *GHG Conversion Factors 2025*:
+    /// - TTW 2.06916 kg CO2e/l: sheet "Fuels", Liquid fuels, "Petrol (average biofuel blend)",
+    ///   litres;
+    /// - WTT 0.58094 kg CO2e/l: sheet "WTT- fuels", same row, litres.
     #[must_use]
     pub fn petrol_uk_blend() -> Self {
-        Self {
-            carrier: EnergyCarrier::Petrol,
-            name: "Petrol (average biofuel blend)".into(),
-            unit: EnergyUnit::Litre,
-            wtt_per_unit: 0.58094,
-            ttw_per_unit: 2.08440,
-            source: "DESNZ GHG Conversion Factors 2024: Fuels / WTT- fuels, Petrol (average biofuel blend), litres"
-                .into(),
-            year: 2024,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Petrol,
+            "Petrol (average biofuel blend)",
+            EnergyUnit::Litre,
+            (2.06916, "Fuels, Liquid fuels, Petrol (average biofuel blend), litres"),
+            (0.58094, "WTT- fuels, Liquid fuels, Petrol (average biofuel blend), litres"),
+        )
     }
 
     /// Compressed natural gas, per kilogram.
     ///
-    /// TTW 2.57546 kg CO2e/kg: DESNZ, *GHG Conversion Factors 2025*, sheet "Fuels", Gaseous
-    /// fuels, "CNG", tonnes (2575.46441 kg CO2e/t).
-    /// WTT 0.438 kg CO2e/kg: **approximate**, the DESNZ 2024 "WTT- fuels" natural gas factor
-    /// (0.03347 kg CO2e per kWh net CV) times a net calorific value of 13.1 kWh/kg; it leaves out
-    /// the electricity used for compression at the filling station.
+    /// DESNZ, *GHG Conversion Factors 2025*, published per tonne and divided by 1 000 here:
+    /// - TTW 2.57546441 kg CO2e/kg: sheet "Fuels", Gaseous fuels, "CNG", tonnes
+    ///   (2 575.46441 kg CO2e/t);
+    /// - WTT 0.53077887 kg CO2e/kg: sheet "WTT- fuels", Gaseous fuels, "CNG", tonnes
+    ///   (530.77887 kg CO2e/t).
     #[must_use]
     pub fn cng() -> Self {
-        Self {
-            carrier: EnergyCarrier::Cng,
-            name: "CNG".into(),
-            unit: EnergyUnit::Kilogram,
-            wtt_per_unit: 0.438,
-            ttw_per_unit: 2.57546,
-            source: "TTW: DESNZ GHG Conversion Factors 2025, Fuels, CNG, tonnes; \
-                     WTT: approximate (DESNZ 2024 WTT natural gas per kWh x 13.1 kWh/kg)"
-                .into(),
-            year: 2025,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Cng,
+            "CNG",
+            EnergyUnit::Kilogram,
+            (2.57546441, "Fuels, Gaseous fuels, CNG, tonnes (2575.46441 kg CO2e/t)"),
+            (0.53077887, "WTT- fuels, Gaseous fuels, CNG, tonnes (530.77887 kg CO2e/t)"),
+        )
     }
 
     /// Liquefied natural gas, per kilogram.
     ///
-    /// TTW 2.60330 kg CO2e/kg: DESNZ, *GHG Conversion Factors 2025*, sheet "Fuels", Gaseous
-    /// fuels, "LNG", tonnes (2603.30441 kg CO2e/t).
-    /// WTT 0.80 kg CO2e/kg: **approximate**, pipeline-gas upstream (as for CNG) plus
-    /// liquefaction and shipping, of the order of the JEC Well-to-Wheels v5 (2020) LNG
-    /// pathways. Replace it with the supplier's value where one exists.
+    /// DESNZ, *GHG Conversion Factors 2025*, published per tonne and divided by 1 000 here:
+    /// - TTW 2.60330441 kg CO2e/kg: sheet "Fuels", Gaseous fuels, "LNG", tonnes
+    ///   (2 603.30441 kg CO2e/t);
+    /// - WTT 0.91222817 kg CO2e/kg: sheet "WTT- fuels", Gaseous fuels, "LNG", tonnes
+    ///   (912.22817 kg CO2e/t).
     #[must_use]
     pub fn lng() -> Self {
-        Self {
-            carrier: EnergyCarrier::Lng,
-            name: "LNG".into(),
-            unit: EnergyUnit::Kilogram,
-            wtt_per_unit: 0.80,
-            ttw_per_unit: 2.60330,
-            source: "TTW: DESNZ GHG Conversion Factors 2025, Fuels, LNG, tonnes; \
-                     WTT: approximate (gas upstream + liquefaction, JEC WTW v5 order of magnitude)"
-                .into(),
-            year: 2025,
-        }
+        Self::desnz_2025(
+            EnergyCarrier::Lng,
+            "LNG",
+            EnergyUnit::Kilogram,
+            (2.60330441, "Fuels, Gaseous fuels, LNG, tonnes (2603.30441 kg CO2e/t)"),
+            (0.91222817, "WTT- fuels, Gaseous fuels, LNG, tonnes (912.22817 kg CO2e/t)"),
+        )
     }
 
-    /// Grid electricity drawn from the UK national grid (location-based), per kWh.
+    /// Grid electricity drawn from the UK national grid (location-based), per kWh at the
+    /// charge point.
     ///
-    /// TTW is 0: a battery-electric vehicle has no tailpipe emissions. All of the grid factor is
-    /// well-to-tank (ISO 14083 counts energy provision, including generation, as WTT):
-    /// - generation 0.20705 kg CO2e/kWh: DESNZ, *GHG Conversion Factors 2024*, sheet "UK
-    ///   electricity", electricity generated;
-    /// - upstream of generation 0.04590: same publication, sheet "WTT- UK electricity";
-    /// - transmission and distribution losses 0.01830 and their upstream 0.00406: sheets
-    ///   "Transmission and distribution" and "WTT- UK electricity" (**approximate**: rounded
-    ///   recollections of the 2024 values).
+    /// TTW is 0 (its source names ISO 14083:2023, year 2023): a battery-electric vehicle burns
+    /// nothing. ISO 14083 and the GLEC Framework
+    /// count the whole provision of the electricity as well-to-tank: its generation, the
+    /// upstream of the generators' fuels, and the transmission and distribution losses between
+    /// the power station and the charge point with their own upstream. From DESNZ, *GHG
+    /// Conversion Factors 2025*, all per kWh consumed:
+    /// - generation 0.17700: sheet "UK electricity", Electricity generated;
+    /// - upstream of generation 0.04590: sheet "WTT- UK electricity", WTT- UK electricity
+    ///   (generation);
+    /// - transmission and distribution losses 0.01853: sheet "Transmission and distribution",
+    ///   T&D- UK electricity;
+    /// - upstream of the losses 0.00397: sheet "WTT- UK electricity", WTT- UK electricity
+    ///   (T&D).
     ///
-    /// WTT = 0.20705 + 0.04590 + 0.01830 + 0.00406 = 0.27531 kg CO2e/kWh at the charge point.
-    /// Charging losses are not included: count them in the kWh drawn.
+    /// WTT = 0.17700 + 0.04590 + 0.01853 + 0.00397 = 0.24540 kg CO2e/kWh. Charging losses are
+    /// not included: count them in the kWh drawn.
     #[must_use]
     pub fn electricity_uk_grid() -> Self {
         Self {
             carrier: EnergyCarrier::Electricity,
             name: "Grid electricity (UK, location-based)".into(),
             unit: EnergyUnit::KilowattHour,
-            wtt_per_unit: 0.27531,
+            wtt_per_unit: 0.24540,
             ttw_per_unit: 0.0,
-            source: "DESNZ GHG Conversion Factors 2024: UK electricity generation 0.20705 + WTT 0.04590 \
-                     + T&D 0.01830 + WTT T&D 0.00406 (T&D parts approximate)"
-                .into(),
-            year: 2024,
+            ttw_source: "ISO 14083:2023 and GLEC Framework v3.0: electricity has no tank-to-wheel emissions".into(),
+            ttw_year: 2023,
+            wtt_source: format!(
+                "{DESNZ_2025}: UK electricity, Electricity generated 0.17700 + WTT- UK electricity (generation) \
+                 0.04590 + Transmission and distribution, T&D- UK electricity 0.01853 + WTT- UK electricity (T&D) \
+                 0.00397, kWh"
+            ),
+            wtt_year: 2025,
         }
     }
 }
@@ -296,13 +387,16 @@ impl CarrierFactors {
 /// [`EnergyCarrier::Other`] names match case-insensitively, ignoring surrounding spaces. The
 /// registry is small and ordered as built: lookups are linear and deterministic.
 ///
+/// Deserialising validates every entry (see [`CarrierFactors`]) and refuses a carrier filed
+/// twice, so a registry read from a file holds only valid factors.
+///
 /// # Example
 /// ```
 /// use milkrun_cost::emissions::{CarrierFactors, CarrierRegistry, EnergyUnit, MINERAL_DIESEL};
 /// use milkrun_model::EnergyCarrier;
 ///
 /// let mut carriers = CarrierRegistry::default();
-/// assert_eq!(carriers.get(&EnergyCarrier::Diesel)?.ttw_per_unit, 2.51279);
+/// assert_eq!(carriers.get(&EnergyCarrier::Diesel)?.ttw_per_unit, 2.57082);
 /// // A fleet that fills up with unblended diesel:
 /// let mut mineral = carriers.get(&EnergyCarrier::Other(MINERAL_DIESEL.into()))?.clone();
 /// mineral.carrier = EnergyCarrier::Diesel;
@@ -316,9 +410,33 @@ impl CarrierFactors {
 /// # Ok::<(), milkrun_cost::CostError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(try_from = "CarrierRegistryData"))]
 pub struct CarrierRegistry {
     entries: Vec<CarrierFactors>,
+}
+
+/// A [`CarrierRegistry`] as read from a file, before the check for carriers filed twice (each
+/// entry is validated as it is read).
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct CarrierRegistryData {
+    entries: Vec<CarrierFactors>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CarrierRegistryData> for CarrierRegistry {
+    type Error = CostError;
+
+    fn try_from(data: CarrierRegistryData) -> Result<Self, CostError> {
+        let mut registry = Self::empty();
+        for factors in data.entries {
+            let label = carrier_label(&factors.carrier);
+            if registry.insert(factors)?.is_some() {
+                return Err(CostError::invalid(format!("energy carrier {label}"), "filed twice"));
+            }
+        }
+        Ok(registry)
+    }
 }
 
 impl Default for CarrierRegistry {
@@ -335,9 +453,10 @@ impl CarrierRegistry {
         Self { entries: Vec::new() }
     }
 
-    /// The default table, every factor cited on its constructor: diesel (UK pump blend) as
-    /// [`EnergyCarrier::Diesel`], 100 % mineral diesel as `Other(`[`MINERAL_DIESEL`]`)`, HVO,
-    /// petrol (UK pump blend), CNG, LNG and UK grid electricity.
+    /// The default table, every factor from the DESNZ 2025 conversion factors and cited on its
+    /// constructor: diesel (UK pump blend) as [`EnergyCarrier::Diesel`], 100 % mineral diesel
+    /// as `Other(`[`MINERAL_DIESEL`]`)`, HVO, petrol (UK pump blend), CNG, LNG and UK grid
+    /// electricity.
     #[must_use]
     pub fn uk_defaults() -> Self {
         Self {
@@ -427,8 +546,37 @@ mod tests {
         }
         let electricity = carriers.get(&EnergyCarrier::Electricity).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(electricity.ttw_per_unit, 0.0);
-        // 0.20705 + 0.04590 + 0.01830 + 0.00406 = 0.27531.
-        assert!((electricity.wtt_per_unit - (0.20705 + 0.04590 + 0.01830 + 0.00406)).abs() < 1e-12);
+        // 0.17700 + 0.04590 + 0.01853 + 0.00397 = 0.24540.
+        assert!((electricity.wtt_per_unit - (0.17700 + 0.04590 + 0.01853 + 0.00397)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn defaults_are_the_desnz_2025_set_for_both_factors() {
+        // (carrier, TTW, WTT) as published in the 2025 set ("Fuels" / "WTT- fuels", HVO on the
+        // bioenergy sheets, CNG and LNG per tonne / 1 000, electricity WTT the sum of four rows).
+        let expected: [(EnergyCarrier, f64, f64); 7] = [
+            (EnergyCarrier::Diesel, 2.57082, 0.61101),
+            (EnergyCarrier::Other(MINERAL_DIESEL.into()), 2.66155, 0.62409),
+            (EnergyCarrier::Hvo, 0.03558, 0.56439),
+            (EnergyCarrier::Petrol, 2.06916, 0.58094),
+            (EnergyCarrier::Cng, 2575.46441 / 1000.0, 530.77887 / 1000.0),
+            (EnergyCarrier::Lng, 2603.30441 / 1000.0, 912.22817 / 1000.0),
+            (EnergyCarrier::Electricity, 0.0, 0.24540),
+        ];
+        let carriers = CarrierRegistry::uk_defaults();
+        for (carrier, ttw, wtt) in expected {
+            let f = carriers.get(&carrier).unwrap_or_else(|e| panic!("{e}"));
+            assert!((f.ttw_per_unit - ttw).abs() < 1e-12, "{}: ttw {}", f.name, f.ttw_per_unit);
+            assert!((f.wtt_per_unit - wtt).abs() < 1e-12, "{}: wtt {}", f.name, f.wtt_per_unit);
+            // Every DESNZ factor is the 2025 set's, TTW and WTT alike, and cited as such.
+            assert_eq!(f.wtt_year, 2025, "{}", f.name);
+            assert!(f.wtt_source.contains("2025"), "{}", f.wtt_source);
+            assert!(!f.ttw_source.contains("pprox") && !f.wtt_source.contains("pprox"), "{}", f.name);
+            if carrier != EnergyCarrier::Electricity {
+                assert_eq!(f.ttw_year, 2025, "{}", f.name);
+                assert!(f.ttw_source.contains("DESNZ") && f.ttw_source.contains("2025"), "{}", f.ttw_source);
+            }
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use milkrun_model::{EnergyCarrier, Kilograms};
 
+use super::allocation::TOTAL_TOLERANCE;
 use super::carrier::{CarrierRegistry, Emissions};
 use super::non_negative;
 use super::toc::CarrierUse;
@@ -89,6 +90,35 @@ pub struct HubIntensity {
     pub wtt_per_tonne: Co2ePerTonne,
     /// The carriers used (energy-based method only; empty for a given intensity).
     pub carriers: Vec<CarrierUse>,
+}
+
+impl HubIntensity {
+    /// Checks the intensities, as [`allocate_hub`] does before using them (the fields are
+    /// public, and a value may come from elsewhere than [`HubOperation::intensity`]): each
+    /// finite and non-negative, TTW at most WTW, and WTW = TTW + WTT within 1e-9 relative.
+    ///
+    /// # Errors
+    /// [`CostError::InvalidInput`] naming the HOC and the field (`hoc xdock ttw_per_tonne`).
+    pub fn validate(&self) -> Result<(), CostError> {
+        let name = format!("hoc {}", self.id);
+        let per = "kg CO2e/t";
+        let wtw = non_negative(&format!("{name} wtw_per_tonne"), self.wtw_per_tonne.0, per)?;
+        let ttw = non_negative(&format!("{name} ttw_per_tonne"), self.ttw_per_tonne.0, per)?;
+        let wtt = non_negative(&format!("{name} wtt_per_tonne"), self.wtt_per_tonne.0, per)?;
+        if ttw > wtw {
+            return Err(CostError::invalid(
+                format!("{name} ttw_per_tonne"),
+                format!("{ttw} is above wtw_per_tonne {wtw}"),
+            ));
+        }
+        if (wtw - (ttw + wtt)).abs() > TOTAL_TOLERANCE * wtw.max(ttw + wtt) {
+            return Err(CostError::invalid(
+                format!("{name} wtw_per_tonne"),
+                format!("{wtw} is not ttw_per_tonne {ttw} + wtt_per_tonne {wtt}"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl HubOperation {
@@ -197,7 +227,8 @@ pub struct HubShipmentEmissions {
 /// over, the allocated emissions sum to the hub's total (up to rounding).
 ///
 /// # Errors
-/// [`CostError::InvalidInput`] when no shipment is given or a mass is negative or not finite.
+/// [`CostError::InvalidInput`] when the intensity is invalid (see [`HubIntensity::validate`]),
+/// no shipment is given or a mass is negative or not finite.
 ///
 /// # Complexity
 /// O(shipments).
@@ -209,6 +240,7 @@ pub fn allocate_hub(
     intensity: &HubIntensity,
     shipments: &[HubShipment],
 ) -> Result<Vec<HubShipmentEmissions>, CostError> {
+    intensity.validate()?;
     if shipments.is_empty() {
         return Err(CostError::invalid(format!("hoc {} shipments", intensity.id), "none given"));
     }
@@ -235,9 +267,9 @@ mod tests {
 
     #[test]
     fn energy_based_intensity_hand_worked() {
-        // 1 000 kWh of UK grid electricity: TTW 0, WTT 1 000 × 0.27531 = 275.31 kg CO2e,
-        // plus 10 l of pump diesel: TTW 25.1279, WTT 6.1101.
-        // WTW = 275.31 + 31.238 = 306.548 kg over 500 t handled = 0.613096 kg CO2e/t.
+        // 1 000 kWh of UK grid electricity: TTW 0, WTT 1 000 × 0.24540 = 245.40 kg CO2e,
+        // plus 10 l of pump diesel: TTW 25.7082, WTT 6.1101.
+        // WTW = 245.40 + 31.8183 = 277.2183 kg over 500 t handled = 0.5544366 kg CO2e/t.
         let hoc = HubOperation {
             id: "xdock".into(),
             hub_type: HubType::Transshipment,
@@ -250,11 +282,36 @@ mod tests {
             },
         };
         let i = hoc.intensity(&CarrierRegistry::default()).unwrap();
-        assert!((i.wtw_per_tonne.0 - 0.613096).abs() < 1e-12, "{:?}", i.wtw_per_tonne);
-        assert!((i.ttw_per_tonne.0 - 25.1279 / 500.0).abs() < 1e-12);
+        assert!((i.wtw_per_tonne.0 - 0.5544366).abs() < 1e-12, "{:?}", i.wtw_per_tonne);
+        assert!((i.ttw_per_tonne.0 - 25.7082 / 500.0).abs() < 1e-12);
         let out = allocate_hub(&i, &[HubShipment { id: "A".into(), mass: Kilograms(2000.0) }]).unwrap();
-        // 2 t × 0.613096 = 1.226192 kg CO2e.
-        assert!((out[0].emissions.wtw.0 - 1.226192).abs() < 1e-12);
+        // 2 t × 0.5544366 = 1.1088732 kg CO2e.
+        assert!((out[0].emissions.wtw.0 - 1.1088732).abs() < 1e-12);
+    }
+
+    #[test]
+    fn allocate_hub_refuses_an_invalid_intensity() {
+        let good = HubIntensity {
+            id: "x".into(),
+            hub_type: HubType::Transshipment,
+            wtw_per_tonne: Co2ePerTonne(2.0),
+            ttw_per_tonne: Co2ePerTonne(0.5),
+            wtt_per_tonne: Co2ePerTonne(1.5),
+            carriers: Vec::new(),
+        };
+        let one = [HubShipment { id: "A".into(), mass: Kilograms(1000.0) }];
+        assert!(allocate_hub(&good, &one).is_ok());
+        let item = |i: HubIntensity| match allocate_hub(&i, &one) {
+            Err(CostError::InvalidInput { item, .. }) => item,
+            other => panic!("{other:?}"),
+        };
+        // NaN TTW would give the shipment NaN emissions.
+        assert_eq!(item(HubIntensity { ttw_per_tonne: Co2ePerTonne(f64::NAN), ..good.clone() }), "hoc x ttw_per_tonne");
+        // TTW 3 above WTW 2.
+        assert_eq!(item(HubIntensity { ttw_per_tonne: Co2ePerTonne(3.0), ..good.clone() }), "hoc x ttw_per_tonne");
+        // 0.5 + 1.0 = 1.5 ≠ 2.
+        assert_eq!(item(HubIntensity { wtt_per_tonne: Co2ePerTonne(1.0), ..good.clone() }), "hoc x wtw_per_tonne");
+        assert_eq!(item(HubIntensity { wtt_per_tonne: Co2ePerTonne(-1.5), ..good }), "hoc x wtt_per_tonne");
     }
 
     #[test]

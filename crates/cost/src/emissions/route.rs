@@ -1,6 +1,6 @@
 //! Emissions of a route, leg by leg, from the load actually on board.
 
-use milkrun_model::{Distance, EnergyCarrier, Kilograms};
+use milkrun_model::{Distance, EnergyCarrier, Kilograms, StopTime, TravelMatrix};
 
 use super::carrier::{CarrierFactors, CarrierRegistry, Emissions};
 use super::consumption::ConsumptionModel;
@@ -173,6 +173,101 @@ impl RouteEmissions {
             empty_distance,
         })
     }
+}
+
+/// The legs of a route from its timetable: one leg between each pair of consecutive stops,
+/// with the distance from the travel matrix and the load on board when leaving the first of
+/// the two, read in kilograms from one load dimension.
+///
+/// Feed the result to [`route_emissions`]; a checker's [`RouteReport`](milkrun_model::RouteReport)
+/// gives the timetable (`&report.timetable`), the problem the travel matrix.
+///
+/// # Arguments
+/// - `timetable`: the route's stops in order, start and end included, each with its site and
+///   the load on board when leaving it ([`StopTime::load_after`]);
+/// - `travel`: the travel matrix the sites index;
+/// - `kg_dimension`: the index of the load dimension counted in kilograms (see
+///   [`Problem::dimensions`](milkrun_model::Problem::dimensions)).
+///
+/// # Returns
+/// `timetable.len() − 1` legs, without speed or gradient (set them with [`Leg::with_speed`]
+/// and [`Leg::with_gradient`] for CMEM).
+///
+/// # Errors
+/// [`CostError::InvalidInput`] naming the stop (`stop 3`, counted from 0 in the timetable) when
+/// the timetable has fewer than two stops, a load has no dimension `kg_dimension`, a load in kg
+/// is negative, or a site is outside the travel matrix.
+///
+/// # Complexity
+/// O(stops).
+///
+/// # Example
+/// ```
+/// use milkrun_cost::emissions::{legs_from_timetable, Leg};
+/// use milkrun_model::{Distance, Duration, Kilograms, Load, SiteId, StopTime, TravelMatrix};
+///
+/// // Depot 0 -> supplier 1 (picks up 400 kg) -> depot 0, 5 km each way.
+/// let travel = TravelMatrix::new(
+///     2,
+///     vec![Distance(0), Distance(5_000), Distance(5_000), Distance(0)],
+///     vec![Duration(0), Duration(600), Duration(600), Duration(0)],
+/// )?;
+/// let stop = |site, kg| StopTime {
+///     visit: None, site: SiteId(site), arrival: Duration(0), wait: Duration(0), start: Duration(0),
+///     departure: Duration(0), load_after: Load::new(vec![3, kg]),
+/// };
+/// // Dimension 0 counts pallets, dimension 1 kilograms.
+/// let legs = legs_from_timetable(&[stop(0, 0), stop(1, 400), stop(0, 0)], &travel, 1)?;
+/// assert_eq!(legs, vec![Leg::new(Distance(5_000), Kilograms(0.0)), Leg::new(Distance(5_000), Kilograms(400.0))]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn legs_from_timetable(
+    timetable: &[StopTime],
+    travel: &TravelMatrix,
+    kg_dimension: usize,
+) -> Result<Vec<Leg>, CostError> {
+    if timetable.len() < 2 {
+        return Err(CostError::invalid(
+            "timetable",
+            format!("{} stops: a route needs at least two (start and end)", timetable.len()),
+        ));
+    }
+    let size = travel.size();
+    let index = |k: usize, stop: &StopTime| {
+        let site = stop.site.index();
+        if site < size {
+            Ok(site)
+        } else {
+            Err(CostError::invalid(
+                format!("stop {k} site"),
+                format!("site {site} is outside the travel matrix of {size} sites"),
+            ))
+        }
+    };
+    timetable
+        .iter()
+        .zip(timetable.iter().skip(1))
+        .enumerate()
+        .map(|(k, (from, to))| {
+            let (a, b) = (index(k, from)?, index(k + 1, to)?);
+            let distance = travel
+                .distances()
+                .get(a * size + b)
+                .copied()
+                .ok_or_else(|| CostError::invalid(format!("stop {k} site"), "no distance in the travel matrix"))?;
+            let amounts = from.load_after.amounts();
+            let kg = *amounts.get(kg_dimension).ok_or_else(|| {
+                CostError::invalid(
+                    format!("stop {k} load"),
+                    format!("has {} dimensions, no kg dimension {kg_dimension}", amounts.len()),
+                )
+            })?;
+            if kg < 0 {
+                return Err(CostError::invalid(format!("stop {k} load"), format!("negative: {kg} kg")));
+            }
+            Ok(Leg::new(distance, Kilograms(kg as f64)))
+        })
+        .collect()
 }
 
 fn checked_add(a: Distance, b: Distance, name: &str) -> Result<Distance, CostError> {

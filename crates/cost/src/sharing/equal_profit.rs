@@ -40,8 +40,14 @@ pub struct EqualProfit {
 /// simplex tableau of a small dense solver (Dantzig pricing, Bland's rule on degenerate
 /// pivots). The allocation found is checked against the core by [`core_check`].
 ///
-/// The program may have several optima; the solver returns one of its vertices, the same
-/// every time, which may treat symmetric players differently.
+/// The program may have several optima, and a vertex the solver returns may treat symmetric
+/// players differently. So players are then grouped into classes of interchangeable ones
+/// (i and j are interchangeable when c(S ∪ {i}) = c(S ∪ {j}) for every S holding neither)
+/// and each class's shares are replaced by their mean. Swapping two interchangeable players
+/// maps the core onto itself and leaves the spread unchanged, and both are convex, so the
+/// mean is still in the core with a spread no larger: the result is checked again, and the
+/// solver's vertex kept should rounding ever say otherwise. Interchangeable players (suppliers
+/// at the same address, say) thus always pay the same.
 ///
 /// # Arguments
 /// - `game`: the tabulated game; every stand-alone cost c({i}) must be positive.
@@ -58,7 +64,8 @@ pub struct EqualProfit {
 /// # Complexity
 /// The tableau has n + 1 rows and about 2^n + n² columns: O(n · (2^n + n²)) memory and as much
 /// time per pivot; the number of pivots is small in practice (polynomially bounded only on
-/// average). Twelve players take milliseconds.
+/// average). Finding the interchangeable players takes O(n² · 2^n) comparisons. Twelve
+/// players take milliseconds.
 ///
 /// # Reference
 /// Frisk, Göthe-Lundgren, Jörnsten & Rönnqvist (2010), "Cost allocation in collaborative
@@ -142,7 +149,8 @@ fn solve(game: &Game, alone: &[f64]) -> Result<Vec<f64>, CostError> {
         }
     };
     let shares: Vec<f64> = z.iter().zip(alone).map(|(u, c)| u * c).collect();
-    let verdict = core_check(game, &shares, 1e-7 * scale)?;
+    let tolerance = 1e-7 * scale;
+    let verdict = core_check(game, &shares, tolerance)?;
     if !verdict.in_core {
         let reason = match verdict.violation() {
             Some(v) => format!("numerical trouble: coalition {} would pay {} above its cost", v.coalition, v.excess),
@@ -152,7 +160,62 @@ fn solve(game: &Game, alone: &[f64]) -> Result<Vec<f64>, CostError> {
         };
         return Err(CostError::NoSolution { method: METHOD, reason });
     }
+    let symmetric = average_over_classes(&shares, &interchangeable_classes(game, scale));
+    if symmetric != shares
+        && core_check(game, &symmetric, tolerance)?.in_core
+        && spread(&symmetric, alone) <= spread(&shares, alone) + 1e-9
+    {
+        return Ok(symmetric);
+    }
     Ok(shares)
+}
+
+/// The largest difference between two players' relative costs x_i / c({i}).
+fn spread(shares: &[f64], alone: &[f64]) -> f64 {
+    let relative = shares.iter().zip(alone).map(|(x, c)| x / c);
+    let high = relative.clone().fold(f64::NEG_INFINITY, f64::max);
+    let low = relative.fold(f64::INFINITY, f64::min);
+    high - low
+}
+
+/// The classes of interchangeable players, each in increasing order, classes by their
+/// smallest member. Players i and j are interchangeable when c(S ∪ {i}) and c(S ∪ {j}) agree
+/// within 1e-12 · `scale` for every S holding neither; a player joins the first class all of
+/// whose members it is interchangeable with (with exact ties the relation is an equivalence,
+/// and the classes are its classes).
+fn interchangeable_classes(game: &Game, scale: f64) -> Vec<Vec<usize>> {
+    let n = game.players();
+    let costs = game.costs();
+    let tie = 1e-12 * scale;
+    let same = |i: usize, j: usize| {
+        let (bi, bj) = (1usize << i, 1usize << j);
+        (0..costs.len()).filter(|s| s & (bi | bj) == 0).all(|s| match (costs.get(s | bi), costs.get(s | bj)) {
+            (Some(a), Some(b)) => (a - b).abs() <= tie,
+            _ => false,
+        })
+    };
+    let mut classes: Vec<Vec<usize>> = Vec::new();
+    for i in 0..n {
+        match classes.iter_mut().find(|class| class.iter().all(|&j| same(i, j))) {
+            Some(class) => class.push(i),
+            None => classes.push(vec![i]),
+        }
+    }
+    classes
+}
+
+/// `shares` with each class's shares replaced by their mean.
+fn average_over_classes(shares: &[f64], classes: &[Vec<usize>]) -> Vec<f64> {
+    let mut out = shares.to_vec();
+    for class in classes.iter().filter(|c| c.len() > 1) {
+        let mean = class.iter().filter_map(|&i| shares.get(i)).sum::<f64>() / class.len() as f64;
+        for &i in class {
+            if let Some(x) = out.get_mut(i) {
+                *x = mean;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -184,6 +247,27 @@ mod tests {
             assert!((a - b).abs() < 1e-9, "{epm:?}");
         }
         assert!((epm.spread - 0.4).abs() < 1e-9);
+    }
+
+    #[test]
+    fn symmetric_players_pay_the_same_when_the_optimum_is_not_unique() {
+        // Four players alone at 10; c(S) = 10 |S| except c({2,3}) = 14, c({0,1,2}) = 16 and
+        // c(N) = 26. Players 0 and 1 are interchangeable: c(S+0) = c(S+1) for S = ∅, {2}, {3},
+        // {2,3} (10, 20, 20, 30). x3 ≥ 26 − c(012) = 10 = c(3) pins x3 = 10, so u3 = 1;
+        // x2 ≤ c(23) − x3 = 4, so u2 ≤ 0.4 and f ≥ 1 − 0.4 = 0.6, reached with x2 = 4. Then
+        // x0 + x1 = 26 − 14 = 12 with u0, u1 anywhere in [0.4, 1]: every x0 in [4, 8] is optimal
+        // and the program's vertices are x0 = 4 and x0 = 8. The symmetric optimum is (6, 6).
+        let mut costs: Vec<f64> = (0u32..16).map(|s| 10.0 * f64::from(s.count_ones())).collect();
+        costs[0b1100] = 14.0;
+        costs[0b0111] = 16.0;
+        costs[0b1111] = 26.0;
+        let game = Game::from_costs(4, costs).unwrap();
+        assert_eq!(interchangeable_classes(&game, 26.0), vec![vec![0, 1], vec![2], vec![3]]);
+        let epm = equal_profit(&game).unwrap();
+        for (a, b) in epm.shares.iter().zip([6.0, 6.0, 4.0, 10.0]) {
+            assert!((a - b).abs() < 1e-9, "{epm:?}");
+        }
+        assert!((epm.spread - 0.6).abs() < 1e-9);
     }
 
     #[test]

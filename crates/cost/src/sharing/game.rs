@@ -158,7 +158,10 @@ impl Game {
             ));
         }
         if costs[0] != 0.0 {
-            return Err(CostError::invalid("coalition {} cost", format!("{} is not zero", costs[0])));
+            return Err(CostError::invalid(
+                format!("coalition {} cost", Coalition::EMPTY),
+                format!("{} is not zero: the empty coalition costs nothing", costs[0]),
+            ));
         }
         for (mask, &c) in costs.iter().enumerate().skip(1) {
             check_cost(Coalition(mask as u64), c)?;
@@ -229,8 +232,13 @@ mod tests {
         assert_eq!(err, Err(CostError::invalid("coalition {0} cost", "-1 is negative")));
         let err = Game::from_fn(2, |_: Coalition| Ok(f64::INFINITY));
         assert!(matches!(err, Err(CostError::InvalidInput { .. })));
+        // The empty coalition is named as such, not as a literal "{}" placeholder.
         let err = Game::from_costs(1, vec![1.0, 1.0]);
-        assert!(matches!(err, Err(CostError::InvalidInput { .. })));
+        assert_eq!(
+            err,
+            Err(CostError::invalid("coalition {} cost", "1 is not zero: the empty coalition costs nothing"))
+        );
+        assert_eq!(Coalition::EMPTY.to_string(), "{}");
         let err = Game::from_costs(2, vec![0.0, 1.0]);
         assert!(matches!(err, Err(CostError::InvalidInput { .. })));
     }
