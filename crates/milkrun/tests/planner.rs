@@ -97,3 +97,37 @@ proptest! {
         }
     }
 }
+
+/// A vehicle type's energy profile decides its CO2e: the same plan on battery-electric trucks
+/// emits what their kWh at the grid factor emit, not the diesel class's litres.
+#[test]
+fn the_vehicles_energy_profile_sets_the_co2e() {
+    use milkrun::model::{EnergyCarrier, EnergyProfile};
+    let (network, inbound) = demo::automotive_inbound().unwrap();
+    let planner = MilkRunPlanner::builder().iterations(60).improvement_rounds(0).build();
+    let diesel = planner.plan_policy(&network, &inbound, SimplePolicy::DailyMilkRun).unwrap();
+    let mut data = network.data().clone();
+    for v in &mut data.vehicle_types {
+        // 130 kWh/100 km empty, 180 full: a heavy battery-electric truck.
+        v.energy = Some(EnergyProfile {
+            carrier: EnergyCarrier::Electricity,
+            empty_per_100km: 130.0,
+            full_per_100km: 180.0,
+            kerb_mass_kg: 12_000.0,
+        });
+    }
+    let electric_network = data.validate().unwrap();
+    let electric = planner.plan_policy(&electric_network, &inbound, SimplePolicy::DailyMilkRun).unwrap();
+    assert_checked(&electric_network, &inbound, &electric);
+    // Same loops (energy does not change routing), other CO2e.
+    assert_eq!(electric.kpis.km, diesel.kpis.km);
+    let milk_run_co2e = |p: &MilkRunPlan| {
+        p.suppliers.iter().filter(|s| matches!(s.service, Service::MilkRun(_))).map(|s| s.co2e_kg).sum::<f64>()
+    };
+    let km = electric.kpis.km;
+    let grid = milkrun::cost::emissions::CarrierFactors::electricity_uk_grid().wtw_per_unit();
+    // Every kilometre uses between 1.3 and 1.8 kWh.
+    let co2e = milk_run_co2e(&electric);
+    assert!(co2e >= 1.3 * km * grid * 0.999 && co2e <= 1.8 * km * grid * 1.001, "{co2e} for {km} km at {grid}");
+    assert!((co2e - milk_run_co2e(&diesel)).abs() > 1.0);
+}

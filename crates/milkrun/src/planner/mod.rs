@@ -35,7 +35,9 @@ mod whatif;
 use std::collections::HashMap;
 
 use milkrun_cost::baseline::{direct_baseline, DirectMode, DirectSupplier, RateCard};
-use milkrun_cost::emissions::{route_emissions, CarrierRegistry, ConsumptionModel, Leg, MetresPerSecond, VehicleClass};
+use milkrun_cost::emissions::{
+    route_emissions, CarrierRegistry, ConsumptionModel, Leg, LinearConsumption, MetresPerSecond, VehicleClass,
+};
 use milkrun_cost::sharing::{proportional_to_stand_alone, shapley, Coalition, Game};
 use milkrun_cost::tariff::Tariff;
 use milkrun_model::{
@@ -1134,7 +1136,7 @@ impl MilkRunPlanner {
         }
         for l in loops.iter().filter(|_| detail) {
             let t = l.vehicle_type.index();
-            let model = consumption_model(&types[t]);
+            let model = consumption_model(&types[t])?;
             let mut legs = Vec::with_capacity(l.stops.len() + 1);
             let mut at = plant;
             let mut load_kg = l.stops.first().map_or(0, |s| {
@@ -1308,7 +1310,7 @@ impl MilkRunPlanner {
                 per_hour: v.unit_duration_cost as f64 * 3600.0,
                 ..Tariff::default()
             };
-            let model = consumption_model(v);
+            let model = consumption_model(v)?;
             let secs = network.travel().duration(site, plant).get().max(1) as f64;
             let speed = MetresPerSecond((distance.get() as f64 / secs).max(1.0));
             let mode = DirectMode::OwnTruck {
@@ -1447,8 +1449,13 @@ fn largest_capacity(network: &Problem) -> Vec<i64> {
         .collect()
 }
 
-/// The linear consumption model of the DEFRA-style class a vehicle's payload falls in.
-fn consumption_model(v: &milkrun_model::VehicleType) -> ConsumptionModel {
+/// The vehicle type's own energy profile as a linear model (its carrier, consumption empty and
+/// full), or without one the DEFRA-style diesel class its payload falls in.
+fn consumption_model(v: &milkrun_model::VehicleType) -> Result<ConsumptionModel, Error> {
+    // The vehicle's own energy profile (carrier and consumption empty and full), if it has one.
+    if v.energy.is_some() {
+        return Ok(ConsumptionModel::Linear(LinearConsumption::from_vehicle_type(v)?));
+    }
     let payload = v.capacity.amounts().first().copied().unwrap_or(0) as f64;
     let class = match payload {
         p if p <= 1_500.0 => VehicleClass::Van,
@@ -1461,7 +1468,7 @@ fn consumption_model(v: &milkrun_model::VehicleType) -> ConsumptionModel {
     if payload > 0.0 {
         model.payload = Kilograms(payload);
     }
-    ConsumptionModel::Linear(model)
+    Ok(ConsumptionModel::Linear(model))
 }
 
 /// Estimated cost of one pickup of `kg` at supplier `s`: the detour into a loop (there and
