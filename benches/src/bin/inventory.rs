@@ -190,7 +190,7 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
             sent += 1;
         }
         let start = Instant::now();
-        let report = ledger.ingest(&buffer);
+        let report = ledger.ingest_with_threads(&buffer, o.threads);
         timed += start.elapsed();
         accepted += report.accepted;
         duplicates += report.duplicates;

@@ -14,7 +14,7 @@ use std::hash::Hasher;
 use milkrun_model::Duration;
 
 use crate::error::InventoryError;
-use crate::table::IdTable;
+use crate::table::{IdTable, Sharded};
 
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
@@ -474,9 +474,9 @@ pub struct Ledger {
     locations: Vec<String>,
     slots: Vec<Slot>,
     /// Position key → slot index + 1.
-    index: IdTable,
+    index: Sharded,
     /// Event id → content fingerprint (never 0).
-    seen: IdTable,
+    seen: Sharded,
     watermark: Option<Duration>,
 }
 
@@ -489,8 +489,8 @@ impl Ledger {
             skus: Vec::new(),
             locations: Vec::new(),
             slots: Vec::new(),
-            index: IdTable::default(),
-            seen: IdTable::default(),
+            index: Sharded::default(),
+            seen: Sharded::default(),
             watermark: None,
         }
     }
@@ -637,17 +637,28 @@ impl Ledger {
     /// O(n log n) for a batch of n events, plus O(w) per late event for a window of w events
     /// of its position.
     pub fn ingest(&mut self, events: &[Event]) -> IngestReport {
+        self.ingest_with_threads(events, 1)
+    }
+
+    /// [`Ledger::ingest`] on up to two threads: the id checks, the position lookups and the
+    /// application of the operations each split the batch in two independent halves (ids and
+    /// positions by hash shard, operations by position). The result is the same as with one
+    /// thread, event for event.
+    pub fn ingest_with_threads(&mut self, events: &[Event], threads: usize) -> IngestReport {
+        let parallel = threads > 1 && events.len() >= MIN_PARALLEL;
         let mut report = IngestReport::default();
         let n = events.len();
         // Pass 1, stream order: validation and fingerprints.
         let mut verdicts = vec![Verdict::Invalid; n];
         let mut fingerprints = vec![0u64; n];
-        let mut by_id: Vec<(u64, u32)> = Vec::with_capacity(n);
+        // Per id shard: (order key, stream index).
+        let mut by_id: [Vec<(u64, u32)>; 2] = [Vec::with_capacity(n / 2 + 64), Vec::with_capacity(n / 2 + 64)];
         for (k, event) in events.iter().enumerate() {
             match validate(event, self.skus.len(), self.locations.len()) {
                 Ok(()) => {
                     fingerprints[k] = fingerprint(event);
-                    by_id.push((IdTable::order_key(event.id.0), k as u32));
+                    let order_key = IdTable::order_key(event.id.0);
+                    by_id[Sharded::shard_of(order_key)].push((order_key, k as u32));
                 }
                 Err(reason) => report.rejected.push(Rejected { index: k, id: event.id, reason }),
             }
@@ -655,35 +666,14 @@ impl Ledger {
         // Pass 2, id-bucket order: compare with the ids ingested before; record the first
         // occurrence of each new id (pass 3 takes it back if it is too late). Equal order keys
         // are equal ids (the key is a bijection), adjacent and in stream order.
-        by_id.sort_unstable();
-        self.seen.reserve(by_id.len());
-        let mut g = 0;
-        let mut touched = 0;
-        while g < by_id.len() {
-            if g >= touched {
-                touched = (g + TOUCH_AHEAD).min(by_id.len());
-                std::hint::black_box(self.seen.touch(by_id[g..touched].iter().map(|x| x.0)));
-            }
-            let order_key = by_id[g].0;
-            let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
-            let first = by_id[g].1 as usize;
-            let id = IdTable::key_of(order_key);
-            match self.seen.get(id) {
-                Some(seen) => {
-                    for &(_, k) in &by_id[g..end] {
-                        let same = seen == fingerprints[k as usize];
-                        verdicts[k as usize] = if same { Verdict::Duplicate } else { Verdict::Conflict };
-                    }
-                }
-                None => {
-                    self.seen.insert(id, fingerprints[first]);
-                    verdicts[first] = Verdict::New;
-                    for &(_, k) in &by_id[g + 1..end] {
-                        verdicts[k as usize] = Verdict::Follower;
-                    }
-                }
-            }
-            g = end;
+        // Each shard on its own thread.
+        self.seen.reserve(by_id[0].len() + by_id[1].len());
+        let [s0, s1] = self.seen.shards_mut();
+        let [low, high] = &mut by_id;
+        let fp = &fingerprints;
+        let (v0, v1) = both(parallel, || check_ids(s0, low, fp), || check_ids(s1, high, fp));
+        for (k, v) in v0.into_iter().chain(v1) {
+            verdicts[k as usize] = v;
         }
         // Pass 3, stream order: lateness and the watermark; repeats of an id first seen in
         // this batch compare with what the table holds by then.
@@ -737,26 +727,25 @@ impl Ledger {
                 self.legs_of(event, k, horizons[k], &mut legs);
             }
         }
-        let slots = self.resolve_slots(&legs);
-        // Pass 5, position order (stream order within a position): apply.
-        let mut order: Vec<u64> = slots.iter().enumerate().map(|(k, &slot)| u64::from(slot) << 32 | k as u64).collect();
-        order.sort_unstable();
-        let shortage = self.config.shortage;
-        let mut reordered: Vec<u32> = Vec::new();
-        for (n, &key) in order.iter().enumerate() {
-            if n % TOUCH_AHEAD == 0 {
-                let ahead = &order[n..(n + TOUCH_AHEAD).min(order.len())];
-                let sink = ahead.iter().fold(0u64, |acc, &o| {
-                    let slot = &self.slots[(o >> 32) as usize];
-                    acc ^ slot.last.map_or(0, |l| l.1) ^ slot.current.on_hand.to_bits() ^ slot.window.len() as u64
-                });
-                std::hint::black_box(sink);
-            }
-            let leg = &legs[(key & u64::from(u32::MAX)) as usize];
-            if self.slots[(key >> 32) as usize].push(leg.step, leg.horizon, shortage) {
-                reordered.push(leg.index);
-            }
+        let slots = self.resolve_slots(&legs, parallel);
+        // Pass 5, position order (stream order within a position): apply. Two threads take
+        // the positions below and above the middle one, each sorting its part.
+        let middle = self.slots.len() / 2;
+        let mut order: [Vec<u64>; 2] =
+            [Vec::with_capacity(slots.len() / 2 + 64), Vec::with_capacity(slots.len() / 2 + 64)];
+        for (k, &slot) in slots.iter().enumerate() {
+            order[usize::from(slot as usize >= middle)].push(u64::from(slot) << 32 | k as u64);
         }
+        let shortage = self.config.shortage;
+        let (low_slots, high_slots) = self.slots.split_at_mut(middle);
+        let [low, high] = &mut order;
+        let legs = &legs;
+        let (mut reordered, r1) = both(
+            parallel,
+            || apply_legs(low_slots, 0, low, legs, shortage),
+            || apply_legs(high_slots, middle, high, legs, shortage),
+        );
+        reordered.extend(r1);
         reordered.sort_unstable();
         reordered.dedup();
         report.reordered = reordered.len();
@@ -769,34 +758,28 @@ impl Ledger {
 
     /// The slot of each leg, creating the positions not seen before in the order they first
     /// occur.
-    fn resolve_slots(&mut self, legs: &[Leg]) -> Vec<u32> {
-        let mut by_key: Vec<(u64, u32)> =
-            legs.iter().enumerate().map(|(k, leg)| (IdTable::order_key(leg.key), k as u32)).collect();
-        by_key.sort_unstable();
-        let mut slots = vec![0u32; legs.len()];
-        // (first leg, its group in by_key) of every position new to the ledger.
-        let mut fresh: Vec<(u32, u32)> = Vec::new();
-        let mut g = 0;
-        let mut touched = 0;
-        while g < by_key.len() {
-            if g >= touched {
-                touched = (g + TOUCH_AHEAD).min(by_key.len());
-                std::hint::black_box(self.index.touch(by_key[g..touched].iter().map(|x| x.0)));
-            }
-            let (order_key, first) = by_key[g];
-            let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
-            match self.index.get(IdTable::key_of(order_key)) {
-                Some(slot) => {
-                    for &(_, k) in &by_key[g..end] {
-                        slots[k as usize] = slot as u32 - 1;
-                    }
-                }
-                None => fresh.push((first, g as u32)),
-            }
-            g = end;
+    fn resolve_slots(&mut self, legs: &[Leg], parallel: bool) -> Vec<u32> {
+        // Per position shard: (order key, leg), sorted on the shard's thread.
+        let mut by_key: [Vec<(u64, u32)>; 2] =
+            [Vec::with_capacity(legs.len() / 2 + 64), Vec::with_capacity(legs.len() / 2 + 64)];
+        for (k, leg) in legs.iter().enumerate() {
+            let order_key = IdTable::order_key(leg.key);
+            by_key[Sharded::shard_of(order_key)].push((order_key, k as u32));
         }
+        let mut slots = vec![0u32; legs.len()];
+        let [i0, i1] = self.index.shards();
+        let [k0, k1] = &mut by_key;
+        let ((found0, fresh0), (found1, fresh1)) = both(parallel, || look_up(i0, k0, 0), || look_up(i1, k1, 1));
+        for (k, slot) in found0.into_iter().chain(found1) {
+            slots[k as usize] = slot;
+        }
+        // (first leg, shard, its group in the shard's list) of every position new to the
+        // ledger.
+        let mut fresh = fresh0;
+        fresh.extend(fresh1);
         fresh.sort_unstable();
-        for (_, g) in fresh {
+        for (_, shard, g) in fresh {
+            let by_key = &by_key[shard as usize];
             let order_key = by_key[g as usize].0;
             let key = IdTable::key_of(order_key);
             let slot = self.slots.len() as u32;
@@ -833,6 +816,119 @@ impl Ledger {
             kind => legs.push(leg(event.location, op_of(kind))),
         }
     }
+}
+
+/// Batches below this many events are ingested on one thread (spawning costs more).
+const MIN_PARALLEL: usize = 4096;
+
+/// Runs `a` and `b`, on two threads if `parallel`.
+fn both<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(b);
+        let x = a();
+        (x, handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })
+}
+
+/// Pass 2 of a batch on one shard: `by_id` (order key, stream index), all of `table`'s
+/// shard, sorted here. Compares with the ids ingested before and records the first occurrence of
+/// each new id (pass 3 takes it back if it is too late). Equal order keys are equal ids (the
+/// key is a bijection), adjacent and in stream order. Returns the verdicts by stream index.
+fn check_ids(table: &mut IdTable, by_id: &mut [(u64, u32)], fingerprints: &[u64]) -> Vec<(u32, Verdict)> {
+    by_id.sort_unstable();
+    let mut out = Vec::with_capacity(by_id.len());
+    let mut g = 0;
+    let mut touched = 0;
+    while g < by_id.len() {
+        if g >= touched {
+            touched = (g + TOUCH_AHEAD).min(by_id.len());
+            std::hint::black_box(table.touch(by_id[g..touched].iter().map(|x| x.0)));
+        }
+        let order_key = by_id[g].0;
+        let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
+        let first = by_id[g].1;
+        let id = IdTable::key_of(order_key);
+        match table.get(id) {
+            Some(seen) => {
+                for &(_, k) in &by_id[g..end] {
+                    let same = seen == fingerprints[k as usize];
+                    out.push((k, if same { Verdict::Duplicate } else { Verdict::Conflict }));
+                }
+            }
+            None => {
+                table.insert(id, fingerprints[first as usize]);
+                out.push((first, Verdict::New));
+                out.extend(by_id[g + 1..end].iter().map(|&(_, k)| (k, Verdict::Follower)));
+            }
+        }
+        g = end;
+    }
+    out
+}
+
+/// Position lookups on shard `shard`: `by_key` (order key, leg), all of `table`'s shard,
+/// sorted here. Returns (leg, slot) for the positions found and (first leg, shard, group start
+/// in `by_key`) for each position not found.
+#[allow(clippy::type_complexity)]
+fn look_up(table: &IdTable, by_key: &mut [(u64, u32)], shard: u32) -> (Vec<(u32, u32)>, Vec<(u32, u32, u32)>) {
+    by_key.sort_unstable();
+    let mut found = Vec::with_capacity(by_key.len());
+    let mut fresh = Vec::new();
+    let mut g = 0;
+    let mut touched = 0;
+    while g < by_key.len() {
+        if g >= touched {
+            touched = (g + TOUCH_AHEAD).min(by_key.len());
+            std::hint::black_box(table.touch(by_key[g..touched].iter().map(|x| x.0)));
+        }
+        let (order_key, first) = by_key[g];
+        let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
+        match table.get(IdTable::key_of(order_key)) {
+            Some(slot) => found.extend(by_key[g..end].iter().map(|&(_, k)| (k, slot as u32 - 1))),
+            None => fresh.push((first, shard, g as u32)),
+        }
+        g = end;
+    }
+    (found, fresh)
+}
+
+/// Pass 5 on the positions `slots` (the ledger's from index `offset`): applies the legs of
+/// `order` (slot << 32 | leg, every slot in range, sorted here) and returns the batch indices of
+/// the events that went before the end of their position's window.
+fn apply_legs(
+    slots: &mut [Slot],
+    offset: usize,
+    order: &mut [u64],
+    legs: &[Leg],
+    shortage: ShortagePolicy,
+) -> Vec<u32> {
+    order.sort_unstable();
+    let order = &*order;
+    let mut reordered = Vec::new();
+    for (n, &key) in order.iter().enumerate() {
+        if n % TOUCH_AHEAD == 0 {
+            let ahead = &order[n..(n + TOUCH_AHEAD).min(order.len())];
+            // The legs too: they are in stream order, read here in position order.
+            let sink = ahead.iter().fold(0u64, |acc, &o| {
+                let slot = &slots[(o >> 32) as usize - offset];
+                let leg = &legs[(o & u64::from(u32::MAX)) as usize];
+                acc ^ slot.last.map_or(0, |l| l.1)
+                    ^ slot.current.on_hand.to_bits()
+                    ^ slot.window.len() as u64
+                    ^ leg.step.sequence
+                    ^ leg.horizon.0 as u64
+            });
+            std::hint::black_box(sink);
+        }
+        let leg = &legs[(key & u64::from(u32::MAX)) as usize];
+        if slots[(key >> 32) as usize - offset].push(leg.step, leg.horizon, shortage) {
+            reordered.push(leg.index);
+        }
+    }
+    reordered
 }
 
 /// The index key of a position.

@@ -54,8 +54,10 @@ impl IdTable {
         order_key.wrapping_mul(FIBONACCI_INVERSE)
     }
 
+    /// The bucket: the bits of the order key below the top one, which picks the shard of a
+    /// [`Sharded`] table.
     fn bucket(&self, key: u64) -> usize {
-        (Self::order_key(key) >> self.shift) as usize
+        ((Self::order_key(key) << 1) >> self.shift) as usize
     }
 
     /// Reads the first entry of the bucket of each order key, and returns a value that depends
@@ -64,7 +66,7 @@ impl IdTable {
     /// then find their lines in the cache.
     pub(crate) fn touch(&self, order_keys: impl Iterator<Item = u64>) -> u64 {
         let mask = self.entries.len() - 1;
-        order_keys.fold(0, |acc, o| acc ^ self.entries[(o >> self.shift) as usize & mask].1)
+        order_keys.fold(0, |acc, o| acc ^ self.entries[((o << 1) >> self.shift) as usize & mask].1)
     }
 
     /// The value of `key`.
@@ -164,6 +166,55 @@ impl IdTable {
     /// The pairs, in bucket order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
         self.entries.iter().copied().filter(|&(_, v)| v != 0)
+    }
+}
+
+/// Two [`IdTable`]s, a key's shard picked by the top bit of its order key: keys sorted by
+/// order key come shard by shard, each shard in bucket order, so two threads can each work
+/// through one shard's part of a sorted batch.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub(crate) struct Sharded {
+    shards: [IdTable; 2],
+}
+
+impl Sharded {
+    /// The shard of an order key.
+    pub(crate) fn shard_of(order_key: u64) -> usize {
+        (order_key >> 63) as usize
+    }
+
+    fn shard(&self, key: u64) -> &IdTable {
+        &self.shards[Self::shard_of(IdTable::order_key(key))]
+    }
+
+    /// Both shards, to lend one to each thread.
+    pub(crate) fn shards_mut(&mut self) -> &mut [IdTable; 2] {
+        &mut self.shards
+    }
+
+    /// The shards.
+    pub(crate) fn shards(&self) -> &[IdTable; 2] {
+        &self.shards
+    }
+
+    pub(crate) fn get(&self, key: u64) -> Option<u64> {
+        self.shard(key).get(key)
+    }
+
+    pub(crate) fn insert(&mut self, key: u64, value: u64) -> Option<u64> {
+        self.shards[Self::shard_of(IdTable::order_key(key))].insert(key, value)
+    }
+
+    pub(crate) fn remove(&mut self, key: u64) -> Option<u64> {
+        self.shards[Self::shard_of(IdTable::order_key(key))].remove(key)
+    }
+
+    /// Makes room for about `additional` more keys, spread evenly.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        for shard in &mut self.shards {
+            shard.reserve(additional / 2 + 1);
+        }
     }
 }
 

@@ -336,3 +336,78 @@ proptest! {
         }
     }
 }
+
+/// A long stream over many positions with everything a feed does wrong: late events (some too
+/// late), repeats, ids reused for other content, unknown SKUs and locations, negative and NaN
+/// quantities, transfers, positions appearing late in the stream.
+fn messy_stream(n: usize, seed: u64) -> Vec<Event> {
+    let mut x = seed | 1;
+    let mut next = move |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let mut out: Vec<Event> = Vec::with_capacity(n);
+    for k in 0..n as u64 {
+        let roll = next(100);
+        if roll < 3 && !out.is_empty() {
+            let again = out[next(out.len() as u64) as usize];
+            out.push(again);
+            continue;
+        }
+        let q = next(30) as f64;
+        let kind = match next(10) {
+            0..=2 => EventKind::Issue { quantity: q, from_allocated: false },
+            3 => EventKind::Receipt { quantity: 4.0 * q, order: Some(OrderId(next(5))) },
+            4 => EventKind::SensorReading { level: 2.0 * q, device: DeviceId(1), sequence: k },
+            5 => EventKind::Transfer { quantity: q, to: LocationId(next(41) as u32) },
+            6 => EventKind::OrderPlaced {
+                order: OrderId(next(5)),
+                quantity: 4.0 * q,
+                due: Duration::hours(k as i64 / 50 + 24),
+                supplier: SupplierId(2),
+            },
+            7 => EventKind::Adjustment { delta: if next(50) == 0 { f64::NAN } else { -q / 2.0 } },
+            8 => EventKind::CycleCount { counted: if next(50) == 0 { -1.0 } else { 3.0 * q } },
+            _ => EventKind::Allocate { quantity: q / 3.0 },
+        };
+        let late = if next(20) == 0 { next(24 * 10) as i64 } else { 0 };
+        // Ids mostly fresh, sometimes reused for another event.
+        let id = if roll < 5 { next(k + 1) } else { k };
+        out.push(Event {
+            id: EventId(id),
+            time: Duration::hours(k as i64 / 50 - late),
+            // A few unknown SKUs (501) and locations (41); later positions appear over time.
+            sku: SkuId(if next(300) == 0 { 501 } else { next(1 + 500 * (k + 1000) / (n as u64 + 1000)) } as u32),
+            location: LocationId(next(42) as u32),
+            kind,
+        });
+    }
+    out
+}
+
+#[test]
+fn two_threads_ingest_exactly_what_one_does() {
+    for seed in [1u64, 7, 2026] {
+        let events = messy_stream(60_000, seed);
+        let mut one = ledger(Duration::hours(72), ShortagePolicy::Backorder, 501, 41);
+        let mut two = ledger(Duration::hours(72), ShortagePolicy::Backorder, 501, 41);
+        let mut reasons = Vec::new();
+        for batch in events.chunks(15_000) {
+            let a = one.ingest(batch);
+            let b = two.ingest_with_threads(batch, 2);
+            assert_eq!(a, b);
+            assert!(a.accepted > 0 && a.duplicates > 0 && a.reordered > 0);
+            reasons.extend(a.rejected.iter().map(|r| r.reason));
+        }
+        // The stream exercises every kind of refusal.
+        assert!(reasons.iter().any(|r| matches!(r, Rejection::ConflictingDuplicate)));
+        assert!(reasons.iter().any(|r| matches!(r, Rejection::UnknownSku(_))));
+        assert!(reasons.iter().any(|r| matches!(r, Rejection::UnknownLocation(_))));
+        assert!(reasons.iter().any(|r| matches!(r, Rejection::TooLate { .. })));
+        assert!(reasons.iter().any(|r| matches!(r, Rejection::NonFinite { .. })));
+        assert!(one.len() > 10_000, "{} positions", one.len());
+        assert!(one == two, "the ledgers differ");
+    }
+}
