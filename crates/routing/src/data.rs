@@ -106,6 +106,12 @@ impl Data {
         let n_clients = problem.jobs().len();
         let mut vtypes = Vec::with_capacity(problem.vehicle_types().len());
         for vt in problem.vehicle_types() {
+            if !vt.reload_sites.is_empty() && vt.max_reloads != Some(0) {
+                return Err(RoutingError::Unsupported {
+                    item: item("vehicle type", &vt.name),
+                    feature: "reloads (multi-trip): clear reload_sites or set max_reloads to 0",
+                });
+            }
             let start = depot(vt.start.index(), false);
             let end = match vt.end {
                 Some(site) => depot(site.index(), false),

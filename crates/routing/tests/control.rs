@@ -145,6 +145,14 @@ fn unsupported_features_are_refused_by_name() {
             TimeWindow::new(milkrun_model::Duration(20), milkrun_model::Duration(30)),
         ];
     }
-    let err = Solver::new(SolverConfig::default()).solve(&data.validate().unwrap()).unwrap_err();
+    let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
     assert!(matches!(err, RoutingError::Unsupported { feature: "several time windows", .. }), "{err}");
+    // Reloads are refused rather than ignored; with max_reloads 0 they mean nothing.
+    let problem = build(&ring(5));
+    let mut data: ProblemData = problem.into_data();
+    data.vehicle_types[0].reload_sites = vec![SiteId(0)];
+    let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
+    assert!(err.to_string().contains("reloads") && err.to_string().contains(&data.vehicle_types[0].name), "{err}");
+    data.vehicle_types[0].max_reloads = Some(0);
+    assert!(Solver::new(SolverConfig::default().max_iterations(10)).solve(&data.validate().unwrap()).is_ok());
 }
