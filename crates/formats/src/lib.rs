@@ -40,7 +40,7 @@ pub use crate::json::{
 pub use crate::lilim::{read_lilim, write_lilim};
 pub use crate::sol::{read_sol, write_sol, SolFile};
 pub use crate::solomon::{read_solomon, write_solomon, SOLOMON_DEFAULT_SCALE};
-pub use crate::svg::{line_chart_svg, routes_svg};
+pub use crate::svg::{line_chart_svg, network_map_svg, routes_svg, MapPath, MapPlace};
 pub use crate::vrplib::{read_vrplib, write_vrplib, HfvrpCost, VrplibOptions, VrplibType};
 
 /// Reads a whole file to a string, mapping the error to [`FormatError::Io`].

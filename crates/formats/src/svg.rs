@@ -49,7 +49,9 @@ struct Frame {
 }
 
 impl Frame {
-    fn fit(points: &[(f64, f64)]) -> Frame {
+    /// Fits `points` into the drawing area, leaving `labels` pixels on the right for the
+    /// labels of the rightmost points.
+    fn fit(points: &[(f64, f64)], labels: f64) -> Frame {
         let finite = points.iter().filter(|(x, y)| x.is_finite() && y.is_finite());
         let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
         for &(x, y) in finite {
@@ -62,7 +64,7 @@ impl Frame {
             (min_x, max_x, min_y, max_y) = (0.0, 1.0, 0.0, 1.0);
         }
         let (dx, dy) = ((max_x - min_x).max(1e-9), (max_y - min_y).max(1e-9));
-        let draw_w = WIDTH - 2.0 * MARGIN - LEGEND_W;
+        let draw_w = WIDTH - 2.0 * MARGIN - LEGEND_W - labels;
         let draw_h = (draw_w * dy / dx).clamp(300.0, 900.0);
         let scale = (draw_w / dx).min(draw_h / dy);
         let height = (draw_h + 2.0 * MARGIN + TITLE_H).max(2.0 * MARGIN + TITLE_H + 400.0);
@@ -98,7 +100,7 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
     let mean_lat = if lats.is_empty() { 0.0 } else { lats.iter().sum::<f64>() / lats.len() as f64 };
     let cos_lat = mean_lat.to_radians().cos();
     let points: Vec<(f64, f64)> = sites.iter().map(|s| project(s.location, cos_lat)).collect();
-    let frame = Frame::fit(&points);
+    let frame = Frame::fit(&points, 0.0);
     let px: Vec<(f64, f64)> = points.iter().map(|&p| frame.to_px(p)).collect();
 
     let mut out = String::new();
@@ -167,6 +169,119 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
         );
     }
 
+    let lx = WIDTH - LEGEND_W - MARGIN / 2.0;
+    for (k, (colour, label)) in legend.iter().enumerate() {
+        let y = MARGIN + TITLE_H + 18.0 * k as f64;
+        let _ = writeln!(
+            out,
+            r#"<line x1="{lx:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="4"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
+            lx + 20.0,
+            lx + 26.0,
+            y + 4.0,
+            escape(label)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A labelled point of a [`network_map_svg`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPlace {
+    /// Index of its point.
+    pub point: usize,
+    /// Its label.
+    pub name: String,
+    /// Drawn as a red square (a plant, depot or supermarket) rather than a dark circle.
+    pub depot: bool,
+}
+
+/// A coloured path of a [`network_map_svg`], through points of the network in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPath {
+    /// Its legend entry.
+    pub label: String,
+    /// Indices of the points it passes through.
+    pub points: Vec<usize>,
+}
+
+/// A map of paths along a network drawn underneath (an aisle graph, a street grid), as SVG
+/// text.
+///
+/// `points` are planar `(x, y)` coordinates, y growing northwards; `edges` join two of them and
+/// are drawn as light grey lanes; each of `paths` is a coloured polyline through its points,
+/// shifted by a few pixels from the previous one so that paths sharing a lane stay visible, and
+/// listed in a legend; `places` are labelled squares or circles on top. The map is fitted into
+/// the view box with margins, keeping the aspect ratio. Indices out of range and non-finite
+/// points are skipped, never a panic.
+///
+/// # Complexity
+/// O(points + edges + path points + places) time and output size.
+#[must_use]
+pub fn network_map_svg(
+    title: &str,
+    points: &[(f64, f64)],
+    edges: &[(usize, usize)],
+    places: &[MapPlace],
+    paths: &[MapPath],
+) -> String {
+    let frame = Frame::fit(points, 90.0);
+    let px = |k: usize| points.get(k).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|&p| frame.to_px(p));
+    let mut out = String::new();
+    let h = frame.height;
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h:.0}" width="{WIDTH}" height="{h:.0}" font-family="sans-serif">"#
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(out, r#"<text x="{MARGIN}" y="{}" font-size="18">{}</text>"#, MARGIN * 0.75, escape(title));
+    for &(a, b) in edges {
+        let (Some((x1, y1)), Some((x2, y2))) = (px(a), px(b)) else { continue };
+        let _ = writeln!(
+            out,
+            r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#e4e4e4" stroke-width="14" stroke-linecap="round"/>"##
+        );
+    }
+    let mut legend = Vec::new();
+    for (k, path) in paths.iter().enumerate() {
+        let colour = PALETTE[k % PALETTE.len()];
+        let shift = ((k % 5) as f64 - 2.0) * 2.5;
+        let coords: Vec<String> = path
+            .points
+            .iter()
+            .filter_map(|&p| px(p))
+            .map(|(x, y)| format!("{:.1},{:.1}", x + shift, y + shift))
+            .collect();
+        if coords.len() < 2 {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.85" stroke-linejoin="round"/>"#,
+            coords.join(" ")
+        );
+        legend.push((colour, path.label.as_str()));
+    }
+    for place in places {
+        let Some((x, y)) = px(place.point) else { continue };
+        if place.depot {
+            let _ = writeln!(
+                out,
+                r##"<rect x="{:.1}" y="{:.1}" width="12" height="12" fill="#c00" stroke="black"/>"##,
+                x - 6.0,
+                y - 6.0
+            );
+        } else {
+            let _ = writeln!(out, r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#333"/>"##);
+        }
+        let _ = writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="9" fill="#222">{}</text>"##,
+            x + 7.0,
+            y - 5.0,
+            escape(&place.name)
+        );
+    }
     let lx = WIDTH - LEGEND_W - MARGIN / 2.0;
     for (k, (colour, label)) in legend.iter().enumerate() {
         let y = MARGIN + TITLE_H + 18.0 * k as f64;
@@ -391,6 +506,32 @@ mod tests {
         assert_eq!(svg.matches("<polyline").count(), 1);
         assert!(svg.contains("stock &lt;kg&gt;") && svg.contains("Stock &amp; co"));
         assert!(!line_chart_svg("", "", "", &[]).is_empty());
+    }
+
+    #[test]
+    fn network_map_draws_lanes_paths_and_places() {
+        let points = [(0.0, 0.0), (10.0, 0.0), (10.0, 5.0), (f64::NAN, 1.0)];
+        let edges = [(0, 1), (1, 2), (2, 9), (2, 3)];
+        let places = vec![
+            MapPlace { point: 0, name: "market <1>".into(), depot: true },
+            MapPlace { point: 2, name: "press".into(), depot: false },
+            MapPlace { point: 7, name: "nowhere".into(), depot: false },
+        ];
+        let paths = vec![
+            MapPath { label: "train 1 & 2".into(), points: vec![0, 1, 2, 1, 0] },
+            MapPath { label: "lost".into(), points: vec![8, 9] },
+        ];
+        let svg = network_map_svg("Hall <3>", &points, &edges, &places, &paths);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"), "{svg}");
+        // Two lanes drawn (the others name a missing or non-finite point), one path of five
+        // points, one square and one circle.
+        assert_eq!(svg.matches("stroke-width=\"14\"").count(), 2);
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        let line = svg.lines().find(|l| l.starts_with("<polyline")).expect("a polyline");
+        assert_eq!(line.split('"').nth(1).expect("points").split(' ').count(), 5);
+        assert_eq!(svg.matches("<circle").count(), 1);
+        assert!(svg.contains("market &lt;1&gt;") && svg.contains("train 1 &amp; 2") && svg.contains("Hall &lt;3&gt;"));
+        assert!(!svg.contains("lost") && !svg.contains("nowhere"));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //!   waves, the quantities in whole containers, the loops and timetables (routing engine), and
 //!   prices the plan (transport, holding, CO2e, each supplier's share) against direct
 //!   shipping; [`planner::check_plan`] verifies a plan independently. Guide: `docs/guide.md`.
+//!   The same planner plans tugger trains inside a plant ([`planner::in_plant`]): stations on
+//!   an aisle graph, a fixed cycle through the shift, capacity in bins.
 //! - [`last_mile::LastMileDay`] ([`last_mile`]): a day of deliveries, returns and paired
 //!   shipments with time windows, followed through tracking events (ETAs recomputed, alerts
 //!   when an ETA leaves its promised window) and re-planned with what is done locked.

@@ -28,6 +28,7 @@
 //! wave, and a vehicle's fixed cost is paid once per day it is used.
 
 mod check;
+pub mod in_plant;
 mod stock;
 mod types;
 mod whatif;
