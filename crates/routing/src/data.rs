@@ -28,6 +28,12 @@ pub(crate) struct VType {
     pub(crate) unit_duration: i64,
     /// Routes of this type the engine keeps (the type's count, capped at the number of clients).
     pub(crate) count: usize,
+    /// The skills its vehicles have, one bit per skill.
+    pub(crate) skills: u64,
+    /// Excess load units a missing skill counts as (the largest capacity of any type in any
+    /// dimension, at least 1): a job on a vehicle without its skills is as bad as a full
+    /// truckload too many.
+    pub(crate) skill_penalty: i64,
 }
 
 /// The compiled instance.
@@ -66,6 +72,10 @@ pub(crate) struct Data {
     pub(crate) vrpb: bool,
     /// Whether the distance matrix is symmetric (2-opt reversals keep their distance).
     pub(crate) symmetric: bool,
+    /// Skills each location's job needs, one bit per skill (depots: none).
+    pub(crate) skills: Vec<u64>,
+    /// Whether some job needs a skill that some vehicle type lacks.
+    pub(crate) has_skills: bool,
 }
 
 fn item(kind: &str, name: &str) -> String {
@@ -104,6 +114,15 @@ impl Data {
             (depot_sites.len() - 1) as u32
         };
         let n_clients = problem.jobs().len();
+        if problem.skills().len() > 64 {
+            return Err(RoutingError::Unsupported {
+                item: format!("problem '{}'", problem.name()),
+                feature: "more than 64 skills",
+            });
+        }
+        let mask = |skills: &[milkrun_model::SkillId]| skills.iter().fold(0u64, |m, s| m | 1u64 << s.index());
+        let skill_penalty =
+            problem.vehicle_types().iter().flat_map(|v| v.capacity.amounts().iter().copied()).max().unwrap_or(1).max(1);
         let mut vtypes = Vec::with_capacity(problem.vehicle_types().len());
         for vt in problem.vehicle_types() {
             if !vt.reload_sites.is_empty() && vt.max_reloads != Some(0) {
@@ -129,6 +148,8 @@ impl Data {
                 unit_distance: vt.unit_distance_cost,
                 unit_duration: vt.unit_duration_cost,
                 count: (vt.count as usize).min(n_clients.max(1)),
+                skills: mask(&vt.skills),
+                skill_penalty,
             });
         }
         let n_depots = depot_sites.len();
@@ -149,6 +170,7 @@ impl Data {
         let mut prize = vec![0; n];
         let mut required = vec![false; n];
         let mut job_of = vec![usize::MAX; n];
+        let mut skills = vec![0u64; n];
         let mut loc_of_job = Vec::with_capacity(n_clients);
         for (j, job) in problem.jobs().iter().enumerate() {
             let loc = n_depots + j;
@@ -161,11 +183,7 @@ impl Data {
                     feature: "several time windows",
                 });
             }
-            if !job.skills.is_empty()
-                && problem.vehicle_types().iter().any(|v| !job.skills.iter().all(|s| v.skills.contains(s)))
-            {
-                return Err(RoutingError::Unsupported { item: item("job", &job.name), feature: "skills" });
-            }
+            skills[loc] = mask(&job.skills);
             site.push(stop.site.index());
             open_end.push(false);
             delivery[loc] = amounts(d);
@@ -249,6 +267,7 @@ impl Data {
                 .all(|b| dist[a * n + b] == dist[b * n + a] && dur[a * n + b] == dur[b * n + a])
         });
         let xy = site.iter().map(|&s| problem.sites()[s].location.xy()).collect();
+        let has_skills = skills.iter().any(|&need| vtypes.iter().any(|v| need & !v.skills != 0));
 
         let mut data = Data {
             n_depots,
@@ -273,6 +292,8 @@ impl Data {
             mixed,
             vrpb: problem.linehauls_before_backhauls(),
             symmetric,
+            skills,
+            has_skills,
         };
         data.neighbours = data.compute_neighbours(granularity);
         Ok(data)
@@ -280,7 +301,7 @@ impl Data {
 
     /// Whether SWAP* applies: distance and load are all that matter.
     pub(crate) fn swap_star(&self) -> bool {
-        !self.has_time && !self.mixed && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+        !self.has_time && !self.mixed && !self.has_skills && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
     }
 
     #[inline]

@@ -6,9 +6,10 @@
 //! 3), simultaneous delivery and pickup at a stop, linehauls before backhauls (VRPB), one time
 //! window per stop, service times, release times, vehicle shifts, maximum route duration and
 //! distance, several vehicle types with counts, start and end sites (or open routes), fixed,
-//! per-distance and per-duration costs (with whole-route moves that choose the fleet mix), and
-//! optional jobs with a penalty. Paired shipments, several windows per stop, skills and reloads
-//! (multi-trip) are rejected with [`RoutingError::Unsupported`] for now.
+//! per-distance and per-duration costs (with whole-route moves that choose the fleet mix),
+//! skills (a job only on vehicle types that have all it needs; up to 64 skills), and optional
+//! jobs with a penalty. Paired shipments, several windows per stop and reloads (multi-trip) are
+//! rejected with [`RoutingError::Unsupported`] for now.
 //!
 //! The main loop is in `src/solver.rs`.
 //!

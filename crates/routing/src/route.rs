@@ -207,6 +207,9 @@ impl Route {
         }
         let (a, b) = (&self.load_fwd[i - 1], &self.load_fwd[j]);
         let mut s = LoadSeg::default();
+        if data.has_skills {
+            s.skills = self.nodes[i..=j].iter().fold(0, |m, &c| m | data.skills[c as usize]);
+        }
         for k in 0..crate::data::MAX_DIMS {
             s.delivery[k] = b.delivery[k] - a.delivery[k];
             s.pickup[k] = b.pickup[k] - a.pickup[k];
@@ -304,8 +307,8 @@ impl Eval {
             return 0;
         }
         // Penalty products saturate: weights can grow large while no feasible solution exists.
-        let mut c = (vt.fixed + vt.unit_distance * acc.dist)
-            .saturating_add(self.w.load.saturating_mul(acc.load.excess(&vt.capacity)));
+        let mut c =
+            (vt.fixed + vt.unit_distance * acc.dist).saturating_add(self.w.load.saturating_mul(acc.load.excess(vt)));
         if acc.dist > vt.max_distance {
             c = c.saturating_add(self.w.dist.saturating_mul(acc.dist - vt.max_distance));
         }
@@ -326,7 +329,7 @@ impl Eval {
         let mut p = self
             .w
             .load
-            .saturating_mul(acc.load.excess(&vt.capacity))
+            .saturating_mul(acc.load.excess(vt))
             .saturating_add(self.w.dist.saturating_mul((acc.dist - vt.max_distance).max(0)));
         if data.has_time {
             p = p.saturating_add(self.w.warp.saturating_mul(acc.dur.route_warp(vt.max_duration)));
@@ -509,7 +512,7 @@ impl Tours {
             let vt = &data.vtypes[route.vt];
             let acc = route.whole();
             s.cost += zero.cost(data, vt, &acc, true);
-            s.load_excess += acc.load.excess(&vt.capacity);
+            s.load_excess += acc.load.excess(vt);
             s.dist_excess += (acc.dist - vt.max_distance).max(0);
             if data.has_time {
                 s.warp += acc.dur.route_warp(vt.max_duration);

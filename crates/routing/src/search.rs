@@ -765,7 +765,7 @@ impl LocalSearch {
             }
             eval.w.load * e
         };
-        let base = eval.w.load * (la.excess(&vta.capacity) + lb.excess(&vtb.capacity));
+        let base = eval.w.load * (la.excess(vta) + lb.excess(vtb));
         let removal = |r: &crate::route::Route, p: usize| {
             data.d(r.nodes[p - 1], r.nodes[p + 1])
                 - data.d(r.nodes[p - 1], r.nodes[p])
@@ -929,7 +929,7 @@ impl LocalSearch {
                     continue;
                 }
                 let load = tours.routes[r1].whole().load.merge(tours.routes[r2].whole().load);
-                if load.excess(&largest) > 0 {
+                if load.excess_capacity(&largest) > 0 {
                     continue;
                 }
                 let mut best: Option<(i64, usize)> = None;

@@ -8,7 +8,7 @@
 //! with time-windows", Computers & Operations Research 40(1); time warp after Nagata et al.
 //! (2010). The load summary handles simultaneous pickup and delivery.
 
-use crate::data::{Amounts, Data, MAX_DIMS};
+use crate::data::{Amounts, Data, VType, MAX_DIMS};
 
 /// Duration summary of a visit sequence, as a function of the departure time from its first
 /// location: the least duration, the time warp (lateness undone to stay feasible), and the
@@ -91,6 +91,8 @@ pub(crate) struct LoadSeg {
     pub(crate) backhaul: bool,
     /// Linehaul delivery, summed over dimensions, after the first backhaul.
     pub(crate) misplaced: i64,
+    /// Skills the segment's jobs need, one bit per skill.
+    pub(crate) skills: u64,
 }
 
 impl LoadSeg {
@@ -103,7 +105,7 @@ impl LoadSeg {
             load[k] = d[k].max(p[k]);
         }
         let backhaul = data.vrpb && d.iter().all(|&x| x == 0) && p.iter().any(|&x| x > 0);
-        Self { delivery: d, pickup: p, load, backhaul, misplaced: 0 }
+        Self { delivery: d, pickup: p, load, backhaul, misplaced: 0, skills: data.skills[l] }
     }
 
     #[inline(always)]
@@ -115,14 +117,23 @@ impl LoadSeg {
             out.load[k] = (self.load[k] + other.delivery[k]).max(other.load[k] + self.pickup[k]);
         }
         out.backhaul = self.backhaul || other.backhaul;
+        out.skills = self.skills | other.skills;
         out.misplaced =
             self.misplaced + if self.backhaul { other.delivery.iter().sum::<i64>() } else { other.misplaced };
         out
     }
 
-    /// Load beyond `capacity`, summed over dimensions.
+    /// Load beyond `capacity`, summed over dimensions, plus linehauls after backhauls.
     #[inline(always)]
-    pub(crate) fn excess(&self, capacity: &Amounts) -> i64 {
+    pub(crate) fn excess_capacity(&self, capacity: &Amounts) -> i64 {
         self.load.iter().zip(capacity).map(|(l, c)| (l - c).max(0)).sum::<i64>() + self.misplaced
+    }
+
+    /// [`LoadSeg::excess_capacity`] on a vehicle of type `vt`, plus each skill the segment
+    /// needs and the vehicle lacks, counted as `vt.skill_penalty` units.
+    #[inline(always)]
+    pub(crate) fn excess(&self, vt: &VType) -> i64 {
+        let missing = i64::from((self.skills & !vt.skills).count_ones());
+        self.excess_capacity(&vt.capacity) + missing * vt.skill_penalty
     }
 }

@@ -14,7 +14,11 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn solutions_pass_the_checker_and_repeat(s in spec(20, true, true), seed in 0u64..4) {
+    fn solutions_pass_the_checker_and_repeat(
+        s in (spec(20, true, true), proptest::collection::vec(0usize..20, 0..6))
+            .prop_map(|(mut s, k)| { s.skilled = k; s }),
+        seed in 0u64..4,
+    ) {
         let problem = build(&s);
         let a = solve(&problem, seed);
         let report = check_solution(&problem, &a.solution);
@@ -33,7 +37,9 @@ proptest! {
     // `cases: 3000` and `RngSeed::Random`: at 300 iterations about one case in a thousand
     // with time windows still ends a few units above the optimum (a symmetric route whose
     // reversal costs nothing but would let a relocate through its windows); the CVRP one
-    // passed 3000 cases after the two regression tests below.
+    // passed 3000 cases after the two regression tests below. With skills (1200 random cases)
+    // one case in about 450 ends 1 above the optimum at 300 iterations and finds it by 3000:
+    // the optimum drops an optional job and a route together.
     #![proptest_config(ProptestConfig {
         cases: 64,
         failure_persistence: None,
@@ -72,6 +78,23 @@ proptest! {
     }
 
     #[test]
+    fn tiny_problems_with_skills_are_solved_to_optimality(
+        s in (spec(7, true, true), proptest::collection::vec(0usize..7, 1..4))
+            .prop_map(|(mut s, k)| { s.skilled = k; s })
+    ) {
+        let problem = build(&s);
+        let optimum = brute_force(&problem);
+        let solved = solve(&problem, 4);
+        match optimum {
+            Some(opt) => {
+                prop_assert!(solved.feasible, "a feasible solution of cost {} exists", opt);
+                prop_assert_eq!(solved.cost.total.get(), opt);
+            }
+            None => prop_assert!(!solved.feasible),
+        }
+    }
+
+    #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
         let problem = build(&s);
         let optimum = brute_force(&problem);
@@ -100,6 +123,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         asymmetric: false,
         open: false,
         duration_cost: 0,
+        skilled: Vec::new(),
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -135,6 +159,7 @@ fn asymmetric_routes_are_turned_around() {
         asymmetric: true,
         open: false,
         duration_cost: 0,
+        skilled: Vec::new(),
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

@@ -33,6 +33,7 @@ fn ring(n: usize) -> Spec {
         asymmetric: false,
         open: false,
         duration_cost: 0,
+        skilled: Vec::new(),
     }
 }
 

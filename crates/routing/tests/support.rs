@@ -32,6 +32,9 @@ pub(crate) struct Spec {
     pub(crate) open: bool,
     /// Cost per unit of route duration of every vehicle type (waiting included).
     pub(crate) duration_cost: i64,
+    /// Clients (by index) that need a skill only the second vehicle type has (ignored without
+    /// a second type).
+    pub(crate) skilled: Vec<usize>,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -74,6 +77,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             asymmetric,
             open,
             duration_cost: 0,
+            skilled: Vec::new(),
         })
 }
 
@@ -110,6 +114,12 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         let dur: Vec<Duration> = dist.iter().map(|d| Duration(d.get())).collect();
         travel = TravelMatrix::new(n, dist, dur).unwrap();
     }
+    let needs_skill = |k: usize| spec.second_type.is_some() && spec.skilled.contains(&k);
+    for (k, job) in jobs.iter_mut().enumerate() {
+        if needs_skill(k) {
+            *job = job.clone().skills(&[milkrun_model::SkillId(0)]);
+        }
+    }
     let mut main = VehicleType::new("main", spec.count, Load::single(spec.capacity), SiteId(0));
     if spec.open {
         main.end = None;
@@ -127,6 +137,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         second.fixed_cost = Money(fixed);
         second.count = count;
         second.unit_distance_cost = 2;
+        second.skills = vec![milkrun_model::SkillId(0)];
         vehicle_types.push(second);
     }
     ProblemData {
@@ -136,6 +147,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         sites,
         jobs,
         vehicle_types,
+        skills: vec!["tail-lift".into()],
         ..ProblemData::default()
     }
     .validate()
