@@ -15,6 +15,9 @@ pub enum RoutingError {
     /// The problem has no vehicle.
     #[error("the problem has no vehicle, so no job can be routed")]
     NoVehicles,
+    /// Re-planning inputs that do not fit together (see [`crate::replan()`]).
+    #[error("re-planning: {0}")]
+    Replan(String),
     /// A warm-start solution does not fit the problem.
     #[error("warm start: {0}")]
     WarmStart(String),

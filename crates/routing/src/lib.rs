@@ -53,6 +53,7 @@ mod data;
 mod error;
 mod output;
 mod perturb;
+pub mod replan;
 mod rng;
 mod route;
 mod search;
@@ -61,5 +62,6 @@ mod solver;
 
 pub use crate::error::RoutingError;
 pub use crate::output::{CostBreakdown, RouteSchedule, Solved, Unassigned, UnassignedReason};
+pub use crate::replan::{replan, Replanned, VehicleOrigin, VehicleProgress};
 pub use crate::rng::Rng;
 pub use crate::solver::{Progress, Solver, SolverConfig, StopCriteria};

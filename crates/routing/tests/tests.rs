@@ -7,3 +7,4 @@ mod support;
 mod brute;
 mod control;
 mod instances;
+mod replan;
