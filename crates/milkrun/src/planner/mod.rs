@@ -1338,10 +1338,10 @@ impl MilkRunPlanner {
 
 /// Pickups a week above which the daily milk-run policy is screened at the quick routing
 /// effort before it is routed at full effort (see [`MilkRunPlanner::plan_with_progress`]).
-const LARGE_PLANT: usize = 400;
+const LARGE_PLANT: usize = 100;
 
 /// A simple policy the planner is compared with, and never worse than: both are finalists of
-/// every plan (on plants of more than 400 pickups a week, the daily milk run is a finalist when
+/// every plan (on plants of more than 100 pickups a week, the daily milk run is a finalist when
 /// the quick routing effort puts it within 1 % of the improved plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimplePolicy {
