@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use milkrun::formats::{line_chart_svg, network_map_svg, write_string, MapPath, MapPlace};
-use milkrun::model::{Distance, Kilograms, Money, TimeWindow};
+use milkrun::model::{Distance, EnergyCarrier, EnergyProfile, Kilograms, Money, TimeWindow};
 use milkrun::planner::in_plant::{
     Aisle, AisleGraph, AisleNode, AislePoint, BinType, InPlantLayout, InPlantNetwork, InPlantPlan, InPlantPlanner,
     Station, StationPart, TuggerTrain,
@@ -170,6 +170,14 @@ fn hall() -> (InPlantLayout, TuggerTrain) {
         fixed_per_shift: Money(8_000),
         cost_per_second: 1,
         cost_per_metre: 0,
+        // An electric tugger on grid power; illustrative consumption, kWh per 100 km empty and
+        // with full trolleys.
+        energy: Some(EnergyProfile {
+            carrier: EnergyCarrier::Electricity,
+            empty_per_100km: 30.0,
+            full_per_100km: 45.0,
+            kerb_mass_kg: 2_500.0,
+        }),
     };
     (layout, train)
 }
@@ -281,10 +289,13 @@ fn print_timetable(plan: &InPlantPlan) {
 fn print_kpis(plan: &InPlantPlan, train: &TuggerTrain) {
     println!("\nShift (one shift a day: per shift = per day)");
     println!(
-        "  {} runs, {:.2} km, EUR {} for the trains (fixed cost and time on the road)",
+        "  {} runs, {:.2} km, EUR {} for the trains (fixed cost and time on the road), {:.2} kg CO2e \
+         (well-to-wheel, grid electricity)",
         plan.runs.len(),
         plan.km,
-        eur(plan.milk_run.kpis.transport)
+        eur(plan.milk_run.kpis.transport),
+        // The planner's cycle is a week with the shift as its one production day.
+        plan.milk_run.kpis.co2e_kg,
     );
     for (t, k) in plan.trains.iter().enumerate() {
         println!(

@@ -44,6 +44,7 @@ fn train(trains: u32, bins: u32, minutes: i64, hours: i64) -> TuggerTrain {
         fixed_per_shift: Money(5_000),
         cost_per_second: 1,
         cost_per_metre: 0,
+        energy: None,
     }
 }
 

@@ -64,7 +64,7 @@
 //! let train = TuggerTrain {
 //!     name: "tugger".into(), trains: 1, bins: 12, payload: Kilograms(1_000.0), speed: 2.0,
 //!     shift: TimeWindow::new(at(6), at(8)), cycle: Duration::minutes(30),
-//!     fixed_per_shift: Money(5_000), cost_per_second: 1, cost_per_metre: 0,
+//!     fixed_per_shift: Money(5_000), cost_per_second: 1, cost_per_metre: 0, energy: None,
 //! };
 //! let hall = InPlantNetwork::new(&layout, &train)?;
 //! let plan = InPlantPlanner::builder().iterations(50).build().plan(&hall)?;
@@ -229,6 +229,10 @@ pub struct TuggerTrain {
     pub cost_per_second: i64,
     /// Cost per metre driven.
     pub cost_per_metre: i64,
+    /// What the train runs on, for CO2e (for an electric tugger: grid electricity, kWh per
+    /// 100 km empty and with full trolleys). Without it the planner's CO2e falls back on the
+    /// diesel truck class of the payload, which does not describe a tugger.
+    pub energy: Option<milkrun_model::EnergyProfile>,
 }
 
 /// A hall compiled into the milk-run planner's input: the network (sites, bins, parts, the
@@ -442,6 +446,7 @@ impl InPlantNetwork {
         vehicle.fixed_cost = train.fixed_per_shift;
         vehicle.unit_duration_cost = train.cost_per_second;
         vehicle.unit_distance_cost = train.cost_per_metre;
+        vehicle.energy = train.energy.clone();
         let network = ProblemData {
             name: layout.name.clone(),
             dimensions: vec!["kg".into(), "bins".into()],
