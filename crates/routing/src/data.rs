@@ -299,9 +299,18 @@ impl Data {
         Ok(data)
     }
 
-    /// Whether SWAP* applies: distance and load are all that matter.
+    /// Whether SWAP* applies: no time, no maximum distances. Its screening prices loads as
+    /// the larger of the route's total delivery and total pickup (exact for pure deliveries or
+    /// pure pickups, and for linehauls before backhauls); the exchange it picks is re-evaluated
+    /// exactly (mixed loads, backhaul order, skills) before it is applied.
     pub(crate) fn swap_star(&self) -> bool {
-        !self.has_time && !self.mixed && !self.has_skills && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+        !self.has_time && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+    }
+
+    /// Whether the fast distance-and-totals evaluation of inter-route exchanges is exact:
+    /// SWAP*'s conditions, and neither mixed loads nor skills.
+    pub(crate) fn simple_loads(&self) -> bool {
+        self.swap_star() && !self.mixed && !self.has_skills
     }
 
     #[inline]

@@ -360,7 +360,7 @@ impl LocalSearch {
                 }
             }
         }
-        if data.swap_star() {
+        if data.simple_loads() {
             if let Move::Exchange { ru, pu, n, rv, pv, m, rev } = m {
                 if ru != rv {
                     return self.delta_simple(data, tours, eval, ru, pu, n, rv, pv, m, rev);
