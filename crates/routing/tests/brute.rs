@@ -29,6 +29,21 @@ proptest! {
         let b = solve(&problem, seed);
         prop_assert_eq!(a.solution, b.solution);
     }
+
+    #[test]
+    fn vrpb_solutions_pass_the_checker_and_repeat(
+        s in spec(20, false, true).prop_map(|mut s| { s.vrpb = true; s }),
+        seed in 0u64..4,
+    ) {
+        let problem = build(&s);
+        let a = solve(&problem, seed);
+        let report = check_solution(&problem, &a.solution);
+        prop_assert_eq!(report.is_feasible(), a.feasible, "{:?}", report.violations);
+        if a.feasible {
+            prop_assert_eq!(report.cost(), a.cost.total);
+        }
+        prop_assert_eq!(a.solution, solve(&problem, seed).solution);
+    }
 }
 
 proptest! {
@@ -94,6 +109,21 @@ proptest! {
         }
     }
 
+    // KNOWN TO FAIL, kept to measure the fix: on tiny VRPB instances (linehauls before
+    // backhauls, up to 8 clients) the engine misses the brute-force optimum in about one case
+    // in 60 at 300 iterations, by up to 4 % (seen: 191 against 184, 172 against 171), before
+    // and after SWAP* was enabled for mixed loads; some are reached at 3000 iterations. The
+    // precedence is a penalty the moves do not respect by construction. Run with
+    // `cargo test -p milkrun-routing --test tests tiny_vrpbs -- --ignored`.
+    #[test]
+    #[ignore = "known weakness on tiny VRPB instances; see the comment"]
+    fn tiny_vrpbs_are_solved_to_optimality(s in spec(8, false, false).prop_map(|mut s| { s.vrpb = true; s })) {
+        let problem = build(&s);
+        let optimum = brute_force(&problem);
+        let solved = solve(&problem, 5);
+        prop_assert_eq!(Some(solved.cost.total.get()).filter(|_| solved.feasible), optimum);
+    }
+
     #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
         let problem = build(&s);
@@ -124,6 +154,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         open: false,
         duration_cost: 0,
         skilled: Vec::new(),
+        vrpb: false,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -160,6 +191,7 @@ fn asymmetric_routes_are_turned_around() {
         open: false,
         duration_cost: 0,
         skilled: Vec::new(),
+        vrpb: false,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

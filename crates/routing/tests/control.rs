@@ -34,6 +34,7 @@ fn ring(n: usize) -> Spec {
         open: false,
         duration_cost: 0,
         skilled: Vec::new(),
+        vrpb: false,
     }
 }
 

@@ -118,6 +118,7 @@ fn day() -> Spec {
         open: false,
         duration_cost: 0,
         skilled: Vec::new(),
+        vrpb: false,
     }
 }
 

@@ -35,6 +35,9 @@ pub(crate) struct Spec {
     /// Clients (by index) that need a skill only the second vehicle type has (ignored without
     /// a second type).
     pub(crate) skilled: Vec<usize>,
+    /// Linehauls before backhauls (VRPB): each client then only delivers (even index) or only
+    /// picks up (odd index).
+    pub(crate) vrpb: bool,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -78,6 +81,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             open,
             duration_cost: 0,
             skilled: Vec::new(),
+            vrpb: false,
         })
 }
 
@@ -94,7 +98,12 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         if let Some((a, b)) = c.window {
             stop = stop.window(TimeWindow::new(Duration(a), Duration(b)));
         }
-        let mut job = Job::delivery_and_pickup(format!("c{k}"), stop, Load::single(c.delivery), Load::single(c.pickup));
+        let (delivery, pickup) = match (spec.vrpb, k % 2) {
+            (false, _) => (c.delivery, c.pickup),
+            (true, 0) => (c.delivery.max(1), 0),
+            (true, _) => (0, c.pickup.max(1)),
+        };
+        let mut job = Job::delivery_and_pickup(format!("c{k}"), stop, Load::single(delivery), Load::single(pickup));
         if let Some(p) = c.penalty {
             job = job.optional(Money(p));
         }
@@ -148,6 +157,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         jobs,
         vehicle_types,
         skills: vec!["tail-lift".into()],
+        linehauls_before_backhauls: spec.vrpb,
         ..ProblemData::default()
     }
     .validate()
