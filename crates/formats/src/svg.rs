@@ -169,18 +169,7 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
         );
     }
 
-    let lx = WIDTH - LEGEND_W - MARGIN / 2.0;
-    for (k, (colour, label)) in legend.iter().enumerate() {
-        let y = MARGIN + TITLE_H + 18.0 * k as f64;
-        let _ = writeln!(
-            out,
-            r#"<line x1="{lx:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="4"/><text x="{:.1}" y="{:.1}" font-size="11">{}</text>"#,
-            lx + 20.0,
-            lx + 26.0,
-            y + 4.0,
-            escape(label)
-        );
-    }
+    write_legend(&mut out, legend.iter().map(|(colour, label)| (*colour, label.as_ref())));
     out.push_str("</svg>\n");
     out
 }
@@ -282,8 +271,15 @@ pub fn network_map_svg(
             escape(&place.name)
         );
     }
+    write_legend(&mut out, legend.iter().map(|(colour, label)| (*colour, *label)));
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The legend of a map: a coloured line and its label per entry, down the right margin.
+fn write_legend<'a>(out: &mut String, entries: impl Iterator<Item = (&'a str, &'a str)>) {
     let lx = WIDTH - LEGEND_W - MARGIN / 2.0;
-    for (k, (colour, label)) in legend.iter().enumerate() {
+    for (k, (colour, label)) in entries.enumerate() {
         let y = MARGIN + TITLE_H + 18.0 * k as f64;
         let _ = writeln!(
             out,
@@ -294,8 +290,6 @@ pub fn network_map_svg(
             escape(label)
         );
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 /// A "nice" tick step (1, 2 or 5 times a power of ten) for `span` split in about five ticks.

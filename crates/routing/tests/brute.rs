@@ -4,10 +4,20 @@ use milkrun_model::check_solution;
 use milkrun_routing::{Solver, SolverConfig};
 use proptest::prelude::*;
 
-use crate::support::{brute_force, build, spec};
+use crate::support::{brute_force, build, spec, Spec};
 
 fn solve(problem: &milkrun_model::Problem, seed: u64) -> milkrun_routing::Solved {
     Solver::new(SolverConfig::default().seed(seed).max_iterations(300)).solve(problem).unwrap()
+}
+
+/// The engine (300 iterations, `seed`) finds the brute-force optimum of `spec`'s problem, or
+/// no feasible solution when there is none.
+fn solved_to_optimality(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
+    let problem = build(spec);
+    let optimum = brute_force(&problem);
+    let solved = solve(&problem, seed);
+    prop_assert_eq!(Some(solved.cost.total.get()).filter(|_| solved.feasible), optimum);
+    Ok(())
 }
 
 proptest! {
@@ -64,32 +74,14 @@ proptest! {
 
     #[test]
     fn tiny_problems_are_solved_to_optimality(s in spec(7, true, true)) {
-        let problem = build(&s);
-        let optimum = brute_force(&problem);
-        let solved = solve(&problem, 1);
-        match optimum {
-            Some(opt) => {
-                prop_assert!(solved.feasible, "a feasible solution of cost {} exists", opt);
-                prop_assert_eq!(solved.cost.total.get(), opt);
-            }
-            None => prop_assert!(!solved.feasible),
-        }
+        solved_to_optimality(&s, 1)?;
     }
 
     #[test]
     fn tiny_problems_with_duration_costs_are_solved_to_optimality(
         s in (spec(7, true, true), 1i64..3).prop_map(|(mut s, c)| { s.duration_cost = c; s })
     ) {
-        let problem = build(&s);
-        let optimum = brute_force(&problem);
-        let solved = solve(&problem, 2);
-        match optimum {
-            Some(opt) => {
-                prop_assert!(solved.feasible, "a feasible solution of cost {} exists", opt);
-                prop_assert_eq!(solved.cost.total.get(), opt);
-            }
-            None => prop_assert!(!solved.feasible),
-        }
+        solved_to_optimality(&s, 2)?;
     }
 
     #[test]
@@ -97,16 +89,7 @@ proptest! {
         s in (spec(7, true, true), proptest::collection::vec(0usize..7, 1..4))
             .prop_map(|(mut s, k)| { s.skilled = k; s })
     ) {
-        let problem = build(&s);
-        let optimum = brute_force(&problem);
-        let solved = solve(&problem, 4);
-        match optimum {
-            Some(opt) => {
-                prop_assert!(solved.feasible, "a feasible solution of cost {} exists", opt);
-                prop_assert_eq!(solved.cost.total.get(), opt);
-            }
-            None => prop_assert!(!solved.feasible),
-        }
+        solved_to_optimality(&s, 4)?;
     }
 
     // KNOWN TO FAIL, kept to measure the fix: on tiny VRPB instances (linehauls before
@@ -118,18 +101,12 @@ proptest! {
     #[test]
     #[ignore = "known weakness on tiny VRPB instances; see the comment"]
     fn tiny_vrpbs_are_solved_to_optimality(s in spec(8, false, false).prop_map(|mut s| { s.vrpb = true; s })) {
-        let problem = build(&s);
-        let optimum = brute_force(&problem);
-        let solved = solve(&problem, 5);
-        prop_assert_eq!(Some(solved.cost.total.get()).filter(|_| solved.feasible), optimum);
+        solved_to_optimality(&s, 5)?;
     }
 
     #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
-        let problem = build(&s);
-        let optimum = brute_force(&problem);
-        let solved = solve(&problem, 3);
-        prop_assert_eq!(Some(solved.cost.total.get()).filter(|_| solved.feasible), optimum);
+        solved_to_optimality(&s, 3)?;
     }
 }
 
