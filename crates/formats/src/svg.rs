@@ -103,14 +103,7 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
     let frame = Frame::fit(&points, 0.0);
     let px: Vec<(f64, f64)> = points.iter().map(|&p| frame.to_px(p)).collect();
 
-    let mut out = String::new();
-    let h = frame.height;
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h:.0}" width="{WIDTH}" height="{h:.0}" font-family="sans-serif">"#
-    );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(out, r#"<text x="{MARGIN}" y="{}" font-size="18">{}</text>"#, MARGIN * 0.75, escape(title));
+    let mut out = map_header(frame.height, title);
 
     // Routes under the sites.
     let mut legend = Vec::new();
@@ -216,14 +209,7 @@ pub fn network_map_svg(
 ) -> String {
     let frame = Frame::fit(points, 90.0);
     let px = |k: usize| points.get(k).filter(|(x, y)| x.is_finite() && y.is_finite()).map(|&p| frame.to_px(p));
-    let mut out = String::new();
-    let h = frame.height;
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {h:.0}" width="{WIDTH}" height="{h:.0}" font-family="sans-serif">"#
-    );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(out, r#"<text x="{MARGIN}" y="{}" font-size="18">{}</text>"#, MARGIN * 0.75, escape(title));
+    let mut out = map_header(frame.height, title);
     for &(a, b) in edges {
         let (Some((x1, y1)), Some((x2, y2))) = (px(a), px(b)) else { continue };
         let _ = writeln!(
@@ -273,6 +259,18 @@ pub fn network_map_svg(
     }
     write_legend(&mut out, legend.iter().map(|(colour, label)| (*colour, *label)));
     out.push_str("</svg>\n");
+    out
+}
+
+/// The opening of a map: the SVG element `height` pixels high, a white background, the title.
+fn map_header(height: f64, title: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0}" width="{WIDTH}" height="{height:.0}" font-family="sans-serif">"#
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(out, r#"<text x="{MARGIN}" y="{}" font-size="18">{}</text>"#, MARGIN * 0.75, escape(title));
     out
 }
 

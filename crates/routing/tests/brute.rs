@@ -10,6 +10,20 @@ fn solve(problem: &milkrun_model::Problem, seed: u64) -> milkrun_routing::Solved
     Solver::new(SolverConfig::default().seed(seed).max_iterations(300)).solve(problem).unwrap()
 }
 
+/// The engine's answer for `spec` (300 iterations, `seed`) agrees with the checker on
+/// feasibility and cost, and the same seed gives the same solution.
+fn checked_and_repeatable(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
+    let problem = build(spec);
+    let a = solve(&problem, seed);
+    let report = check_solution(&problem, &a.solution);
+    prop_assert_eq!(report.is_feasible(), a.feasible, "{:?}", report.violations);
+    if a.feasible {
+        prop_assert_eq!(report.cost(), a.cost.total);
+    }
+    prop_assert_eq!(a.solution, solve(&problem, seed).solution);
+    Ok(())
+}
+
 /// The engine (300 iterations, `seed`) finds the brute-force optimum of `spec`'s problem, or
 /// no feasible solution when there is none.
 fn solved_to_optimality(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
@@ -29,15 +43,7 @@ proptest! {
             .prop_map(|(mut s, k)| { s.skilled = k; s }),
         seed in 0u64..4,
     ) {
-        let problem = build(&s);
-        let a = solve(&problem, seed);
-        let report = check_solution(&problem, &a.solution);
-        prop_assert_eq!(report.is_feasible(), a.feasible, "{:?}", report.violations);
-        if a.feasible {
-            prop_assert_eq!(report.cost(), a.cost.total);
-        }
-        let b = solve(&problem, seed);
-        prop_assert_eq!(a.solution, b.solution);
+        checked_and_repeatable(&s, seed)?;
     }
 
     #[test]
@@ -45,14 +51,7 @@ proptest! {
         s in spec(20, false, true).prop_map(|mut s| { s.vrpb = true; s }),
         seed in 0u64..4,
     ) {
-        let problem = build(&s);
-        let a = solve(&problem, seed);
-        let report = check_solution(&problem, &a.solution);
-        prop_assert_eq!(report.is_feasible(), a.feasible, "{:?}", report.violations);
-        if a.feasible {
-            prop_assert_eq!(report.cost(), a.cost.total);
-        }
-        prop_assert_eq!(a.solution, solve(&problem, seed).solution);
+        checked_and_repeatable(&s, seed)?;
     }
 }
 
