@@ -16,6 +16,8 @@ pub(crate) const FOREVER: i64 = i64::MAX / 16;
 /// A vehicle type, flattened.
 #[derive(Debug, Clone)]
 pub(crate) struct VType {
+    /// Its index in [`Data::vtypes`].
+    pub(crate) index: usize,
     pub(crate) capacity: Amounts,
     pub(crate) start: u32,
     pub(crate) end: u32,
@@ -34,6 +36,20 @@ pub(crate) struct VType {
     /// dimension, at least 1): a job on a vehicle without its skills is as bad as a full
     /// truckload too many.
     pub(crate) skill_penalty: i64,
+    /// Depot locations where its vehicles may reload between trips (empty: single trip).
+    pub(crate) reload_locs: Vec<u32>,
+    /// Most reloads per route.
+    pub(crate) max_reloads: u32,
+    /// Time a reload takes.
+    pub(crate) reload_time: i64,
+}
+
+impl VType {
+    /// Whether its vehicles may reload at depot location `loc`.
+    #[inline(always)]
+    pub(crate) fn may_reload_at(&self, loc: u32) -> bool {
+        self.reload_locs.contains(&loc)
+    }
 }
 
 /// The compiled instance.
@@ -76,6 +92,11 @@ pub(crate) struct Data {
     pub(crate) skills: Vec<u64>,
     /// Whether some job needs a skill that some vehicle type lacks.
     pub(crate) has_skills: bool,
+    /// Whether some vehicle type may reload (multi-trip): routes then hold reload visits, depot
+    /// locations between their clients, and are evaluated trip by trip.
+    pub(crate) multi_trip: bool,
+    /// Model site of each depot location.
+    pub(crate) depot_site: Vec<usize>,
 }
 
 fn item(kind: &str, name: &str) -> String {
@@ -125,18 +146,18 @@ impl Data {
             problem.vehicle_types().iter().flat_map(|v| v.capacity.amounts().iter().copied()).max().unwrap_or(1).max(1);
         let mut vtypes = Vec::with_capacity(problem.vehicle_types().len());
         for vt in problem.vehicle_types() {
-            if !vt.reload_sites.is_empty() && vt.max_reloads != Some(0) {
-                return Err(RoutingError::Unsupported {
-                    item: item("vehicle type", &vt.name),
-                    feature: "reloads (multi-trip): clear reload_sites or set max_reloads to 0",
-                });
-            }
+            let reload_locs: Vec<u32> = if vt.max_reloads == Some(0) {
+                Vec::new()
+            } else {
+                vt.reload_sites.iter().map(|s| depot(s.index(), false)).collect()
+            };
             let start = depot(vt.start.index(), false);
             let end = match vt.end {
                 Some(site) => depot(site.index(), false),
                 None => depot(vt.start.index(), true),
             };
             vtypes.push(VType {
+                index: vtypes.len(),
                 capacity: amounts(&vt.capacity),
                 start,
                 end,
@@ -150,6 +171,9 @@ impl Data {
                 count: (vt.count as usize).min(n_clients.max(1)),
                 skills: mask(&vt.skills),
                 skill_penalty,
+                max_reloads: if reload_locs.is_empty() { 0 } else { vt.max_reloads.unwrap_or(u32::MAX) },
+                reload_locs,
+                reload_time: clamp(vt.reload_time.get()),
             });
         }
         let n_depots = depot_sites.len();
@@ -253,6 +277,7 @@ impl Data {
             }
         }
 
+        let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
         let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
@@ -294,17 +319,19 @@ impl Data {
             symmetric,
             skills,
             has_skills,
+            multi_trip,
+            depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
         };
         data.neighbours = data.compute_neighbours(granularity);
         Ok(data)
     }
 
-    /// Whether SWAP* applies: no time, no maximum distances. Its screening prices loads as
+    /// Whether SWAP* applies: no time, no maximum distances, no reloads. Its screening prices loads as
     /// the larger of the route's total delivery and total pickup (exact for pure deliveries or
     /// pure pickups, and for linehauls before backhauls); the exchange it picks is re-evaluated
     /// exactly (mixed loads, backhaul order, skills) before it is applied.
     pub(crate) fn swap_star(&self) -> bool {
-        !self.has_time && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+        !self.multi_trip && !self.has_time && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
     }
 
     /// Whether the fast distance-and-totals evaluation of inter-route exchanges is exact:
@@ -321,6 +348,12 @@ impl Data {
     #[inline]
     pub(crate) fn t(&self, a: u32, b: u32) -> i64 {
         i64::from(self.dur[a as usize * self.n + b as usize])
+    }
+
+    /// Whether location `loc` is a depot (inside a route: a reload).
+    #[inline(always)]
+    pub(crate) fn is_depot(&self, loc: u32) -> bool {
+        (loc as usize) < self.n_depots
     }
 
     pub(crate) fn clients(&self) -> std::ops::Range<usize> {

@@ -7,9 +7,12 @@
 //! window per stop, service times, release times, vehicle shifts, maximum route duration and
 //! distance, several vehicle types with counts, start and end sites (or open routes), fixed,
 //! per-distance and per-duration costs (with whole-route moves that choose the fleet mix),
-//! skills (a job only on vehicle types that have all it needs; up to 64 skills), and optional
-//! jobs with a penalty. Paired shipments, several windows per stop and reloads (multi-trip) are
-//! rejected with [`RoutingError::Unsupported`] for now.
+//! skills (a job only on vehicle types that have all it needs; up to 64 skills), optional
+//! jobs with a penalty, and multi-trip routes (a vehicle returns to a reload site of its type and
+//! goes out again, with a cap on reloads, a reload time, and release times that hold back the
+//! trip a job goes on; moves on multi-trip routes stay O(1), see `src/trips.rs`). Paired
+//! shipments and several windows per stop are rejected with [`RoutingError::Unsupported`] for
+//! now.
 //!
 //! The main loop is in `src/solver.rs`.
 //!
@@ -59,6 +62,7 @@ mod route;
 mod search;
 mod segment;
 mod solver;
+mod trips;
 
 pub use crate::error::RoutingError;
 pub use crate::output::{CostBreakdown, RouteSchedule, Solved, Unassigned, UnassignedReason};

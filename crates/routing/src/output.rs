@@ -119,6 +119,18 @@ pub(crate) fn plain_from_solution(data: &Data, problem: &Problem, warm: &Solutio
         let slot = &mut plain[next[t]];
         next[t] += 1;
         for visit in &route.visits {
+            if let Visit::Reload(site) = *visit {
+                let loc = (0..data.n_depots as u32)
+                    .find(|&l| data.depot_site[l as usize] == site.index() && data.vtypes[t].may_reload_at(l));
+                let Some(loc) = loc else {
+                    return Err(RoutingError::WarmStart(format!(
+                        "route {k}: vehicle type '{}' may not reload at {site}",
+                        problem.vehicle_types()[t].name
+                    )));
+                };
+                slot.push(loc);
+                continue;
+            }
             let Visit::Service(job) = *visit else {
                 return Err(RoutingError::WarmStart(format!("route {k}: {visit:?} is not a service visit")));
             };
@@ -145,23 +157,31 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
     let mut cost = CostBreakdown::default();
     for route in tours.routes.iter().filter(|r| !r.is_empty()) {
         let vt = &data.vtypes[route.vt];
-        let acc: Acc = route.whole();
-        let clients = &route.nodes[1..route.nodes.len() - 1];
+        let acc = route.totals(data);
+        let visits_at = &route.nodes[1..route.nodes.len() - 1];
         let departure =
             if data.has_time { acc.dur.start().max(vt.open).min(acc.dur.late.max(vt.open)) } else { vt.open };
-        let route_cost = zero.cost(data, vt, &acc, true);
+        let route_cost = zero.cost_of(data, vt, &acc);
+        // Trips: the visits between reloads; each trip's release and deliveries.
+        let trips: Vec<&[u32]> = visits_at.split(|&c| data.is_depot(c)).collect();
+        let trip_release = |k: usize| trips[k].iter().map(|&c| data.release[c as usize]).max().unwrap_or(0);
 
         // Timetable from the chosen departure.
         let vtype = VehicleTypeId::from_index(route.vt);
         let model_vt = problem.vehicle_type(vtype);
         let dims = problem.dimensions().len().max(1);
-        let mut load = Load::zero(dims);
-        for &c in clients {
-            for (k, x) in data.delivery[c as usize].iter().take(dims).enumerate() {
-                load.0[k] += x;
+        let trip_load = |k: usize| {
+            let mut load = Load::zero(dims);
+            for &c in trips[k] {
+                for (d, x) in data.delivery[c as usize].iter().take(dims).enumerate() {
+                    load.0[d] += x;
+                }
             }
-        }
-        let mut stops = Vec::with_capacity(clients.len() + 2);
+            load
+        };
+        let mut load = trip_load(0);
+        let mut trip = 0;
+        let mut stops = Vec::with_capacity(visits_at.len() + 2);
         let t0 = Duration(departure);
         stops.push(StopTime {
             visit: None,
@@ -174,9 +194,28 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
         });
         let mut t = departure;
         let mut prev = route.nodes[0];
-        let mut visits = Vec::with_capacity(clients.len());
-        for &c in clients {
+        let mut visits = Vec::with_capacity(visits_at.len());
+        for &c in visits_at {
             let ci = c as usize;
+            if data.is_depot(c) {
+                let arrival = t + data.t(prev, c);
+                trip += 1;
+                t = (arrival + vt.reload_time).max(trip_release(trip));
+                load = trip_load(trip);
+                let site = SiteId::from_index(data.depot_site[ci]);
+                visits.push(Visit::Reload(site));
+                stops.push(StopTime {
+                    visit: Some(Visit::Reload(site)),
+                    site,
+                    arrival: Duration(arrival),
+                    wait: Duration::ZERO,
+                    start: Duration(arrival),
+                    departure: Duration(t),
+                    load_after: load.clone(),
+                });
+                prev = c;
+                continue;
+            }
             let arrival = t + data.t(prev, c);
             let start = arrival.max(data.early[ci]);
             t = start + data.service[ci];

@@ -82,7 +82,8 @@ impl Perturb {
             let lo = (pc + 1).saturating_sub(l).max(1);
             let hi = pc.min(len - l + 1);
             let start = lo + rng.below(hi - lo + 1);
-            self.removed.extend_from_slice(&tours.routes[r].nodes[start..start + l]);
+            // Reloads in the string go with it (the trips around them become one).
+            self.removed.extend(tours.routes[r].nodes[start..start + l].iter().filter(|&&c| !data.is_depot(c)));
             tours.remove_range(data, r, start, start + l - 1, stamp);
             self.ruined.push(r);
         }
@@ -125,14 +126,14 @@ pub(crate) fn insert_one(
     force: bool,
     blink: Option<(&mut Rng, f64)>,
 ) -> bool {
-    let Some((d, r, after)) = best_insertion(data, tours, eval, costs, u, blink) else {
+    let Some(ins) = best_insertion(data, tours, eval, costs, u, blink) else {
         return false;
     };
-    if !force && !data.required[u as usize] && d >= data.prize[u as usize] {
+    if !force && !data.required[u as usize] && ins.delta >= data.prize[u as usize] {
         return false;
     }
     let stamp = tours.tick();
-    tours.insert(data, u, r, after, stamp);
-    costs[r] = eval.route_cost(data, &tours.routes[r]);
+    tours.insert_at(data, u, &ins, stamp);
+    costs[ins.route] = eval.route_cost(data, &tours.routes[ins.route]);
     true
 }

@@ -3,6 +3,7 @@
 
 use crate::data::{Data, VType};
 use crate::segment::{DurSeg, LoadSeg};
+use crate::trips::{self, TripSeg};
 
 /// Marks an unassigned client in `route_of`.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -23,6 +24,85 @@ impl Weights {
             warp: self.warp.saturating_mul(factor),
             dist: self.dist.saturating_mul(factor),
         }
+    }
+}
+
+/// What the cost of a whole route needs: distance, excess load (with every other violation
+/// counted as load) and the duration summary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Totals {
+    pub(crate) dist: i64,
+    pub(crate) excess: i64,
+    pub(crate) dur: DurSeg,
+}
+
+/// A route summary built by concatenation, as moves evaluate the routes they would produce:
+/// [`Acc`] for single-trip routes, [`trips::TAcc`] when routes may reload. The search is generic
+/// over it and chooses once per instance.
+pub(crate) trait Chain: Copy {
+    /// The prefix of `route` up to and including position `i`.
+    fn prefix_in(data: &Data, route: &Route, i: usize) -> Self;
+    /// A route that starts empty at the start depot of `vt`.
+    fn start(vt: &VType) -> Self;
+    /// Appends location `loc`.
+    fn node(self, data: &Data, loc: u32) -> Self;
+    /// Appends the end depot of `vt`.
+    fn end(self, data: &Data, vt: &VType) -> Self;
+    /// Appends positions `i..` of `route` (its visits from `i` and its end depot).
+    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self;
+    /// Appends the visits of `route` from position `i` on, then the end depot of `vt` (which
+    /// may differ from the route's own type `own`).
+    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self;
+    /// Appends positions `i..=j` of `route`, forwards.
+    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self;
+    /// Appends positions `j, j-1, ..., i` of `route` (reversed).
+    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self;
+    /// Distance, excess and duration of the whole route this summarises (depots included).
+    fn totals(&self, data: &Data, vt: &VType) -> Totals;
+    /// Penalised cost of the whole route on a vehicle of type `vt` (0 unless `nonempty`).
+    fn cost(&self, eval: &Eval, data: &Data, vt: &VType, nonempty: bool) -> i64;
+}
+
+impl Chain for Acc {
+    #[inline(always)]
+    fn prefix_in(data: &Data, route: &Route, i: usize) -> Self {
+        Acc::prefix_in(data, route, i)
+    }
+    #[inline(always)]
+    fn start(vt: &VType) -> Self {
+        Acc::start(vt)
+    }
+    #[inline(always)]
+    fn node(self, data: &Data, loc: u32) -> Self {
+        Acc::node(self, data, loc)
+    }
+    #[inline(always)]
+    fn end(self, data: &Data, vt: &VType) -> Self {
+        Acc::end(self, data, vt)
+    }
+    #[inline(always)]
+    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self {
+        Acc::suffix(self, data, route, i)
+    }
+    #[inline(always)]
+    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self {
+        Acc::tail_to(self, data, route, i, vt, own)
+    }
+    #[inline(always)]
+    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        Acc::range(self, data, route, i, j)
+    }
+    #[inline(always)]
+    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        Acc::range_rev(self, data, route, i, j)
+    }
+    #[inline(always)]
+    fn totals(&self, _data: &Data, vt: &VType) -> Totals {
+        Totals { dist: self.dist, excess: self.load.excess(vt), dur: self.dur }
+    }
+    #[inline(always)]
+    fn cost(&self, eval: &Eval, data: &Data, vt: &VType, nonempty: bool) -> i64 {
+        eval.cost(data, vt, self, nonempty)
     }
 }
 
@@ -155,6 +235,10 @@ pub(crate) struct Route {
     pub(crate) load_bwd: Vec<LoadSeg>,
     pub(crate) dur_fwd: Vec<DurSeg>,
     pub(crate) dur_bwd: Vec<DurSeg>,
+    /// Multi-trip caches (only when the instance has reloads): `tfwd[i]` summarises positions
+    /// `0..=i`, `tbwd[i]` positions `i..`.
+    pub(crate) tfwd: Vec<TripSeg>,
+    pub(crate) tbwd: Vec<TripSeg>,
     /// Search counter value when the route last changed.
     pub(crate) modified: u64,
     /// Polar sector (min, max angle around the start depot, radians) for SWAP*.
@@ -172,6 +256,8 @@ impl Route {
             load_bwd: Vec::new(),
             dur_fwd: Vec::new(),
             dur_bwd: Vec::new(),
+            tfwd: Vec::new(),
+            tbwd: Vec::new(),
             modified: 0,
             sector: (0.0, 0.0),
         };
@@ -218,10 +304,25 @@ impl Route {
         s
     }
 
-    /// The whole route as one accumulated summary.
+    /// The whole route as one accumulated summary (single-trip routes only).
     #[inline(always)]
     pub(crate) fn whole(&self) -> Acc {
         Acc::prefix(self, self.nodes.len() - 1)
+    }
+
+    /// Distance, excess and duration of the whole route, trip by trip when it may reload.
+    pub(crate) fn totals(&self, data: &Data) -> Totals {
+        let vt = &data.vtypes[self.vt];
+        if data.multi_trip {
+            trips::TAcc::prefix_in(data, self, self.nodes.len() - 1).totals(data, vt)
+        } else {
+            self.whole().totals(data, vt)
+        }
+    }
+
+    /// Number of reloads on the route.
+    pub(crate) fn reloads(&self) -> u32 {
+        self.tfwd.last().map_or(0, |s| s.reloads)
     }
 
     /// Recomputes every cache after `nodes` changed. O(length).
@@ -277,6 +378,9 @@ impl Route {
             self.dur_fwd.resize(len, DurSeg::default());
             self.dur_bwd.resize(len, DurSeg::default());
         }
+        if data.multi_trip {
+            trips::fill_caches(data, self);
+        }
         // The polar sector is read by SWAP* only; skip the atan2 calls elsewhere.
         if !self.is_empty() && data.swap_star() {
             let (ox, oy) = data.xy[self.nodes[0] as usize];
@@ -319,26 +423,46 @@ impl Eval {
         c
     }
 
+    /// [`Eval::cost`] of a route's [`Totals`].
+    #[inline(always)]
+    pub(crate) fn cost_of(&self, data: &Data, vt: &VType, t: &Totals) -> i64 {
+        let mut c = (vt.fixed + vt.unit_distance * t.dist).saturating_add(self.penalty(data, vt, t));
+        if data.has_time {
+            c = c.saturating_add(vt.unit_duration * t.dur.duration);
+        }
+        c
+    }
+
+    /// The penalty part of [`Eval::cost_of`].
+    #[inline(always)]
+    fn penalty(&self, data: &Data, vt: &VType, t: &Totals) -> i64 {
+        let mut p = self
+            .w
+            .load
+            .saturating_mul(t.excess)
+            .saturating_add(self.w.dist.saturating_mul((t.dist - vt.max_distance).max(0)));
+        if data.has_time {
+            p = p.saturating_add(self.w.warp.saturating_mul(t.dur.route_warp(vt.max_duration)));
+        }
+        p
+    }
+
     /// The penalty part of [`Eval::route_cost`].
     pub(crate) fn route_penalty(&self, data: &Data, route: &Route) -> i64 {
         if route.is_empty() {
             return 0;
         }
-        let vt = &data.vtypes[route.vt];
-        let acc = route.whole();
-        let mut p = self
-            .w
-            .load
-            .saturating_mul(acc.load.excess(vt))
-            .saturating_add(self.w.dist.saturating_mul((acc.dist - vt.max_distance).max(0)));
-        if data.has_time {
-            p = p.saturating_add(self.w.warp.saturating_mul(acc.dur.route_warp(vt.max_duration)));
-        }
-        p
+        self.penalty(data, &data.vtypes[route.vt], &route.totals(data))
     }
 
     #[inline(always)]
     pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
+        if data.multi_trip {
+            if route.is_empty() {
+                return 0;
+            }
+            return self.cost_of(data, &data.vtypes[route.vt], &route.totals(data));
+        }
         self.cost(data, &data.vtypes[route.vt], &route.whole(), !route.is_empty())
     }
 }
@@ -409,7 +533,7 @@ impl Tours {
     pub(crate) fn set_route(&mut self, data: &Data, r: usize, clients: &[u32], stamp: u64) {
         let route = &mut self.routes[r];
         for &c in &route.nodes[1..route.nodes.len() - 1] {
-            if self.route_of[c as usize] == r as u32 {
+            if !data.is_depot(c) && self.route_of[c as usize] == r as u32 {
                 self.route_of[c as usize] = NONE;
                 self.pos_of[c as usize] = NONE;
             }
@@ -420,14 +544,30 @@ impl Tours {
         route.nodes.extend_from_slice(clients);
         route.nodes.push(end);
         route.modified = stamp;
+        self.refresh_route(data, r);
+    }
+
+    /// After route `r`'s visits changed: drops empty trips, refreshes its caches and positions.
+    fn refresh_route(&mut self, data: &Data, r: usize) {
+        let route = &mut self.routes[r];
+        if data.multi_trip {
+            let end = route.nodes.pop().unwrap_or(route.nodes[0]);
+            let mut visits = route.nodes.split_off(1);
+            trips::strip_empty_trips(data, &mut visits);
+            route.nodes.extend_from_slice(&visits);
+            route.nodes.push(end);
+        }
         route.update(data);
-        self.reindex(r);
+        self.reindex(data, r);
     }
 
     /// Refreshes `route_of`/`pos_of` for route `r`'s clients.
-    pub(crate) fn reindex(&mut self, r: usize) {
+    pub(crate) fn reindex(&mut self, data: &Data, r: usize) {
         let route = &self.routes[r];
         for (p, &c) in route.nodes.iter().enumerate().take(route.nodes.len() - 1).skip(1) {
+            if data.is_depot(c) {
+                continue;
+            }
             self.route_of[c as usize] = r as u32;
             self.pos_of[c as usize] = p as u32;
         }
@@ -437,13 +577,14 @@ impl Tours {
     pub(crate) fn remove_range(&mut self, data: &Data, r: usize, from: usize, to: usize, stamp: u64) {
         let route = &mut self.routes[r];
         for &c in &route.nodes[from..=to] {
-            self.route_of[c as usize] = NONE;
-            self.pos_of[c as usize] = NONE;
+            if !data.is_depot(c) {
+                self.route_of[c as usize] = NONE;
+                self.pos_of[c as usize] = NONE;
+            }
         }
         route.nodes.drain(from..=to);
         route.modified = stamp;
-        route.update(data);
-        self.reindex(r);
+        self.refresh_route(data, r);
     }
 
     /// Inserts client `c` into route `r` after position `after`.
@@ -451,8 +592,19 @@ impl Tours {
         let route = &mut self.routes[r];
         route.nodes.insert(after + 1, c);
         route.modified = stamp;
-        route.update(data);
-        self.reindex(r);
+        self.refresh_route(data, r);
+    }
+
+    /// Inserts client `c` where [`crate::search::best_insertion`] found room for it.
+    pub(crate) fn insert_at(&mut self, data: &Data, c: u32, at: &crate::search::Insertion, stamp: u64) {
+        let route = &mut self.routes[at.route];
+        match at.reload {
+            None => route.nodes.insert(at.after + 1, c),
+            Some((loc, true)) => route.nodes.splice(at.after + 1..at.after + 1, [loc, c]).for_each(drop),
+            Some((loc, false)) => route.nodes.splice(at.after + 1..at.after + 1, [c, loc]).for_each(drop),
+        }
+        route.modified = stamp;
+        self.refresh_route(data, at.route);
     }
 
     /// An empty route slot of type `t`, if any.
@@ -510,12 +662,12 @@ impl Tours {
                 continue;
             }
             let vt = &data.vtypes[route.vt];
-            let acc = route.whole();
-            s.cost += zero.cost(data, vt, &acc, true);
-            s.load_excess += acc.load.excess(vt);
-            s.dist_excess += (acc.dist - vt.max_distance).max(0);
+            let t = route.totals(data);
+            s.cost += zero.cost_of(data, vt, &t);
+            s.load_excess += t.excess;
+            s.dist_excess += (t.dist - vt.max_distance).max(0);
             if data.has_time {
-                s.warp += acc.dur.route_warp(vt.max_duration);
+                s.warp += t.dur.route_warp(vt.max_duration);
             }
         }
         for c in data.clients() {

@@ -14,7 +14,8 @@
 
 use crate::data::Data;
 use crate::rng::Rng;
-use crate::route::{Acc, Eval, Tours, NONE};
+use crate::route::{Acc, Chain, Eval, Tours, NONE};
+use crate::trips::TAcc;
 
 /// With time windows, an intra-route move costs O(distance between the two positions); moves
 /// between positions farther apart than this are left to the perturbation.
@@ -79,6 +80,25 @@ enum Move {
     /// Serve the visits of `r1` then those of `r2` with route `into` (one of the two, or an
     /// empty route of any type); the other routes become empty.
     Merge { r1: usize, r2: usize, into: usize },
+    /// Remove the client at position `p` of route `r` (optional clients only).
+    Remove { r: usize, p: usize },
+    /// Multi-trip: insert a reload at depot location `loc` after position `after` of route `r`.
+    AddReload { r: usize, after: usize, loc: u32 },
+    /// Multi-trip: remove the reload at position `p` of route `r` (its two trips become one).
+    DropReload { r: usize, p: usize },
+    /// Multi-trip: move the client at `pu` of `ru` to after `pv` of `rv` together with a new
+    /// reload at `loc`, before the client (`v R u`) or after it (`v u R`).
+    WithReload { ru: usize, pu: usize, rv: usize, pv: usize, loc: u32, before: bool },
+}
+
+/// The reload site of vehicle type `vt` closest to client `u`, if its routes may take another
+/// reload (`reloads` so far).
+#[inline]
+fn reload_site(data: &Data, vt: &crate::data::VType, reloads: u32, u: u32) -> Option<u32> {
+    if reloads >= vt.max_reloads {
+        return None;
+    }
+    vt.reload_locs.iter().copied().min_by_key(|&r| (data.d(r, u) + data.d(u, r), r))
 }
 
 impl LocalSearch {
@@ -134,6 +154,14 @@ impl LocalSearch {
                 {
                     improved = true;
                 }
+                let ru = tours.route_of[u as usize];
+                if data.multi_trip
+                    && ru != NONE
+                    && tours.routes[ru as usize].modified > last
+                    && self.reload_moves(data, tours, eval, u)
+                {
+                    improved = true;
+                }
             }
             if data.swap_star() && self.swap_star_pass(data, tours, eval) {
                 improved = true;
@@ -181,9 +209,19 @@ impl LocalSearch {
     fn pair(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
         let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
         let (rv, pv) = (tours.route_of[v as usize] as usize, tours.pos_of[v as usize] as usize);
-        let last_u = tours.routes[ru].nodes.len() - 2; // last client position of ru
-        let last_v = tours.routes[rv].nodes.len() - 2;
-        let mut candidates = [None; 9];
+        let (nodes_u, nodes_v) = (&tours.routes[ru].nodes, &tours.routes[rv].nodes);
+        let mut last_u = nodes_u.len() - 2; // last client position of ru
+        let mut last_v = nodes_v.len() - 2;
+        if data.multi_trip {
+            // Moved pairs never hold a reload: treat a reload after u (or v) as the route's end.
+            if data.is_depot(nodes_u[pu + 1]) {
+                last_u = pu;
+            }
+            if data.is_depot(nodes_v[pv + 1]) {
+                last_v = pv;
+            }
+        }
+        let mut candidates = [None; 12];
         let mut k = 0;
         let mut push = |m: Move| {
             candidates[k] = Some(m);
@@ -206,6 +244,19 @@ impl LocalSearch {
                 }
             }
             push(Move::Tails { ru, pu, rv, pv });
+            if data.multi_trip {
+                if pv > 1 && data.is_depot(nodes_v[pv - 1]) {
+                    // At the start of v's trip.
+                    push(Move::Exchange { ru, pu, n: 1, rv, pv: pv - 1, m: 0, rev: false });
+                }
+                let b = &tours.routes[rv];
+                if let Some(loc) = reload_site(data, &data.vtypes[b.vt], b.reloads(), u) {
+                    push(Move::WithReload { ru, pu, rv, pv, loc, before: true });
+                    if !data.is_depot(nodes_v[pv + 1]) && pv + 1 < nodes_v.len() - 1 {
+                        push(Move::WithReload { ru, pu, rv, pv, loc, before: false });
+                    }
+                }
+            }
         } else if !data.has_time || pu.abs_diff(pv) <= MAX_INTRA_SPAN {
             if pv + 1 != pu {
                 push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false });
@@ -367,6 +418,16 @@ impl LocalSearch {
                 }
             }
         }
+        if data.multi_trip {
+            self.delta_in::<TAcc>(data, tours, eval, m)
+        } else {
+            self.delta_in::<Acc>(data, tours, eval, m)
+        }
+    }
+
+    /// [`LocalSearch::delta`] with route summaries of type `C`.
+    #[inline(always)]
+    fn delta_in<C: Chain>(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
         match m {
             Move::Exchange { ru, pu, n, rv, pv, m, rev } if ru != rv => {
                 let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
@@ -375,12 +436,12 @@ impl LocalSearch {
                 let delta_u = match cached {
                     Some(d) => d,
                     None => {
-                        let mut acc_u = Acc::prefix_in(data, a, pu - 1);
+                        let mut acc_u = C::prefix_in(data, a, pu - 1);
                         if m > 0 {
                             acc_u = acc_u.range(data, b, pv, pv + m - 1);
                         }
                         acc_u = acc_u.suffix(data, a, pu + n);
-                        let d = eval.cost(data, vta, &acc_u, a.len() + m > n) - self.costs[ru];
+                        let d = acc_u.cost(eval, data, vta, a.len() + m > n) - self.costs[ru];
                         if n == 1 && m == 0 {
                             self.remove_u.set(Some(d));
                         }
@@ -399,23 +460,23 @@ impl LocalSearch {
                         return 0;
                     }
                 }
-                let mut acc_v = Acc::prefix_in(data, b, if m > 0 { pv - 1 } else { pv });
+                let mut acc_v = C::prefix_in(data, b, if m > 0 { pv - 1 } else { pv });
                 acc_v =
                     if rev { acc_v.range_rev(data, a, pu, pu + n - 1) } else { acc_v.range(data, a, pu, pu + n - 1) };
                 acc_v = acc_v.suffix(data, b, pv + m.max(1));
-                delta_u + eval.cost(data, vtb, &acc_v, true) - self.costs[rv]
+                delta_u + acc_v.cost(eval, data, vtb, true) - self.costs[rv]
             }
             Move::Exchange { ru: r, pu, n, pv, m, .. } => {
                 let route = &tours.routes[r];
                 let vt = &data.vtypes[route.vt];
                 let acc = if m == 0 {
                     if pv < pu {
-                        Acc::prefix_in(data, route, pv)
+                        C::prefix_in(data, route, pv)
                             .range(data, route, pu, pu + n - 1)
                             .range(data, route, pv + 1, pu - 1)
                             .suffix(data, route, pu + n)
                     } else {
-                        Acc::prefix_in(data, route, pu - 1)
+                        C::prefix_in(data, route, pu - 1)
                             .range(data, route, pu + n, pv)
                             .range(data, route, pu, pu + n - 1)
                             .suffix(data, route, pv + 1)
@@ -425,27 +486,27 @@ impl LocalSearch {
                     if a + na > b {
                         return 0;
                     }
-                    let mut acc = Acc::prefix_in(data, route, a - 1).range(data, route, b, b + nb - 1);
+                    let mut acc = C::prefix_in(data, route, a - 1).range(data, route, b, b + nb - 1);
                     if a + na < b {
                         acc = acc.range(data, route, a + na, b - 1);
                     }
                     acc.range(data, route, a, a + na - 1).suffix(data, route, b + nb)
                 };
-                eval.cost(data, vt, &acc, true) - self.costs[r]
+                acc.cost(eval, data, vt, true) - self.costs[r]
             }
             Move::TwoOpt { r, i, j } => {
                 let route = &tours.routes[r];
-                let acc = Acc::prefix_in(data, route, i - 1).range_rev(data, route, i, j).suffix(data, route, j + 1);
-                eval.cost(data, &data.vtypes[route.vt], &acc, true) - self.costs[r]
+                let acc = C::prefix_in(data, route, i - 1).range_rev(data, route, i, j).suffix(data, route, j + 1);
+                acc.cost(eval, data, &data.vtypes[route.vt], true) - self.costs[r]
             }
             Move::Tails { ru, pu, rv, pv } => {
                 let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
                 let (vta, vtb) = (&data.vtypes[a.vt], &data.vtypes[b.vt]);
-                let acc_u = Acc::prefix_in(data, a, pu).tail_to(data, b, pv + 1, vta, vtb);
-                let acc_v = Acc::prefix_in(data, b, pv).tail_to(data, a, pu + 1, vtb, vta);
+                let acc_u = C::prefix_in(data, a, pu).tail_to(data, b, pv + 1, vta, vtb);
+                let acc_v = C::prefix_in(data, b, pv).tail_to(data, a, pu + 1, vtb, vta);
                 let len_u = pu + (b.nodes.len() - 2 - pv);
                 let len_v = pv + (a.nodes.len() - 2 - pu);
-                eval.cost(data, vta, &acc_u, len_u > 0) + eval.cost(data, vtb, &acc_v, len_v > 0)
+                acc_u.cost(eval, data, vta, len_u > 0) + acc_v.cost(eval, data, vtb, len_v > 0)
                     - self.costs[ru]
                     - self.costs[rv]
             }
@@ -456,30 +517,57 @@ impl LocalSearch {
                     if route.is_empty() {
                         return 0;
                     }
-                    let acc = Acc::start(vt).range(data, route, 1, route.nodes.len() - 2).end(data, vt);
-                    eval.cost(data, vt, &acc, true)
+                    let acc = C::start(vt).range(data, route, 1, route.nodes.len() - 2).end(data, vt);
+                    acc.cost(eval, data, vt, true)
                 };
                 under(a, vt2) + under(b, vt1) - self.costs[r1] - self.costs[r2]
             }
             Move::Merge { r1, r2, into } => {
                 let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
                 let vt = &data.vtypes[tours.routes[into].vt];
-                let acc = Acc::start(vt)
+                let acc = C::start(vt)
                     .range(data, a, 1, a.nodes.len() - 2)
                     .range(data, b, 1, b.nodes.len() - 2)
                     .end(data, vt);
                 let before =
                     self.costs[r1] + self.costs[r2] + if into != r1 && into != r2 { self.costs[into] } else { 0 };
-                eval.cost(data, vt, &acc, true) - before
+                acc.cost(eval, data, vt, true) - before
             }
             Move::ToEmpty { u, rv } => {
                 let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
                 let a = &tours.routes[ru];
                 let vta = &data.vtypes[a.vt];
                 let vtb = &data.vtypes[tours.routes[rv].vt];
-                let acc_u = Acc::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
-                let acc_v = Acc::start(vtb).node(data, u).end(data, vtb);
-                eval.cost(data, vta, &acc_u, a.len() > 1) - self.costs[ru] + eval.cost(data, vtb, &acc_v, true)
+                let acc_u = C::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
+                let acc_v = C::start(vtb).node(data, u).end(data, vtb);
+                acc_u.cost(eval, data, vta, a.len() > 1) - self.costs[ru] + acc_v.cost(eval, data, vtb, true)
+            }
+            Move::AddReload { r, after, loc } => {
+                let route = &tours.routes[r];
+                let acc = C::prefix_in(data, route, after).node(data, loc).suffix(data, route, after + 1);
+                acc.cost(eval, data, &data.vtypes[route.vt], true) - self.costs[r]
+            }
+            Move::DropReload { r, p } | Move::Remove { r, p } => {
+                let route = &tours.routes[r];
+                let acc = C::prefix_in(data, route, p - 1).suffix(data, route, p + 1);
+                acc.cost(eval, data, &data.vtypes[route.vt], route.len() > 1) - self.costs[r]
+            }
+            Move::WithReload { ru, pu, rv, pv, loc, before } => {
+                let (a, b) = (&tours.routes[ru], &tours.routes[rv]);
+                let delta_u = match self.remove_u.get() {
+                    Some(d) => d,
+                    None => {
+                        let acc = C::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
+                        let d = acc.cost(eval, data, &data.vtypes[a.vt], a.len() > 1) - self.costs[ru];
+                        self.remove_u.set(Some(d));
+                        d
+                    }
+                };
+                let u = a.nodes[pu];
+                let acc = C::prefix_in(data, b, pv);
+                let acc = if before { acc.node(data, loc).node(data, u) } else { acc.node(data, u).node(data, loc) };
+                let acc = acc.suffix(data, b, pv + 1);
+                delta_u + acc.cost(eval, data, &data.vtypes[b.vt], true) - self.costs[rv]
             }
         }
     }
@@ -683,6 +771,30 @@ impl LocalSearch {
                 let pu = tours.pos_of[u as usize] as usize;
                 tours.remove_range(data, ru, pu, pu, stamp);
                 tours.insert(data, u, rv, 0, stamp);
+                [Some(ru), Some(rv)]
+            }
+            Move::AddReload { r, after, loc } => {
+                let a = &tours.routes[r].nodes;
+                nu.extend_from_slice(&a[1..=after]);
+                nu.push(loc);
+                nu.extend_from_slice(&a[after + 1..a.len() - 1]);
+                tours.set_route(data, r, &nu, stamp);
+                [Some(r), None]
+            }
+            Move::DropReload { r, p } | Move::Remove { r, p } => {
+                tours.remove_range(data, r, p, p, stamp);
+                [Some(r), None]
+            }
+            Move::WithReload { ru, pu, rv, pv, loc, before } => {
+                let (a, b) = (&tours.routes[ru].nodes, &tours.routes[rv].nodes);
+                let u = a[pu];
+                nu.extend_from_slice(&a[1..pu]);
+                nu.extend_from_slice(&a[pu + 1..a.len() - 1]);
+                nv.extend_from_slice(&b[1..=pv]);
+                nv.extend_from_slice(&if before { [loc, u] } else { [u, loc] });
+                nv.extend_from_slice(&b[pv + 1..b.len() - 1]);
+                tours.set_route(data, ru, &nu, stamp);
+                tours.set_route(data, rv, &nv, stamp);
                 [Some(ru), Some(rv)]
             }
         };
@@ -956,6 +1068,37 @@ impl LocalSearch {
         improved
     }
 
+    /// Multi-trip: drops a reload next to `u` or adds one right before or after it, whichever
+    /// pays first.
+    fn reload_moves(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32) -> bool {
+        let (r, p) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
+        let route = &tours.routes[r];
+        let (nodes, end) = (&route.nodes, route.nodes.len() - 1);
+        let mut candidates = [None; 4];
+        if p > 1 && data.is_depot(nodes[p - 1]) {
+            candidates[0] = Some(Move::DropReload { r, p: p - 1 });
+        }
+        if p + 1 < end && data.is_depot(nodes[p + 1]) {
+            candidates[1] = Some(Move::DropReload { r, p: p + 1 });
+        }
+        if let Some(loc) = reload_site(data, &data.vtypes[route.vt], route.reloads(), u) {
+            if p > 1 && !data.is_depot(nodes[p - 1]) {
+                candidates[2] = Some(Move::AddReload { r, after: p - 1, loc });
+            }
+            if p + 1 < end && !data.is_depot(nodes[p + 1]) {
+                candidates[3] = Some(Move::AddReload { r, after: p, loc });
+            }
+        }
+        for m in candidates.into_iter().flatten() {
+            self.evaluated += 1;
+            if self.delta(data, tours, eval, m) < 0 {
+                self.apply(data, tours, eval, m);
+                return true;
+            }
+        }
+        false
+    }
+
     /// Moves `u` into an empty route of some type if that pays.
     fn move_to_empty_route(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32) -> bool {
         let ru = tours.route_of[u as usize] as usize;
@@ -984,9 +1127,7 @@ impl LocalSearch {
         let prize = data.prize[u as usize];
         if tours.assigned(u) {
             let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
-            let a = &tours.routes[ru];
-            let acc = Acc::prefix_in(data, a, pu - 1).suffix(data, a, pu + 1);
-            let d = eval.cost(data, &data.vtypes[a.vt], &acc, a.len() > 1) - self.costs[ru] + prize;
+            let d = self.delta(data, tours, eval, Move::Remove { r: ru, p: pu }) + prize;
             if d < 0 {
                 let stamp = tours.tick();
                 tours.remove_range(data, ru, pu, pu, stamp);
@@ -996,10 +1137,10 @@ impl LocalSearch {
             return false;
         }
         match best_insertion(data, tours, eval, &self.costs, u, None) {
-            Some((d, r, after)) if d - prize < 0 => {
+            Some(ins) if ins.delta - prize < 0 => {
                 let stamp = tours.tick();
-                tours.insert(data, u, r, after, stamp);
-                self.refresh(data, tours, eval, r);
+                tours.insert_at(data, u, &ins, stamp);
+                self.refresh(data, tours, eval, ins.route);
                 true
             }
             _ => false,
@@ -1007,25 +1148,66 @@ impl LocalSearch {
     }
 }
 
+/// Where [`best_insertion`] puts a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Insertion {
+    /// Change of penalised cost.
+    pub(crate) delta: i64,
+    pub(crate) route: usize,
+    /// Insert after this position.
+    pub(crate) after: usize,
+    /// Multi-trip: a new reload at this depot location, before the client (`true`) or after.
+    pub(crate) reload: Option<(u32, bool)>,
+}
+
 /// Cheapest insertion of unassigned client `u`: next to its granular neighbours, or into an
-/// empty route of each type. Returns (delta, route, insert after position). With `blink`,
-/// each candidate position is skipped with that probability (SISR's blinks).
+/// empty route of each type; on multi-trip instances also with a new reload before or after
+/// it. With `blink`, each candidate position is skipped with that probability (SISR's blinks).
 pub(crate) fn best_insertion(
     data: &Data,
     tours: &Tours,
     eval: &Eval,
     costs: &[i64],
     u: u32,
+    blink: Option<(&mut Rng, f64)>,
+) -> Option<Insertion> {
+    if data.multi_trip {
+        best_insertion_in::<TAcc>(data, tours, eval, costs, u, blink)
+    } else {
+        best_insertion_in::<Acc>(data, tours, eval, costs, u, blink)
+    }
+}
+
+fn best_insertion_in<C: Chain>(
+    data: &Data,
+    tours: &Tours,
+    eval: &Eval,
+    costs: &[i64],
+    u: u32,
     mut blink: Option<(&mut Rng, f64)>,
-) -> Option<(i64, usize, usize)> {
-    let mut best: Option<(i64, usize, usize)> = None;
-    let consider = |r: usize, after: usize, best: &mut Option<(i64, usize, usize)>| {
+) -> Option<Insertion> {
+    let mut best: Option<Insertion> = None;
+    let consider = |r: usize, after: usize, best: &mut Option<Insertion>| {
         let route = &tours.routes[r];
         let vt = &data.vtypes[route.vt];
-        let acc = Acc::prefix_in(data, route, after).node(data, u).suffix(data, route, after + 1);
-        let d = eval.cost(data, vt, &acc, true) - costs[r];
-        if best.is_none_or(|(bd, _, _)| d < bd) {
-            *best = Some((d, r, after));
+        let prefix = C::prefix_in(data, route, after);
+        let mut offer = |acc: C, reload| {
+            let delta = acc.cost(eval, data, vt, true) - costs[r];
+            if best.is_none_or(|b| delta < b.delta) {
+                *best = Some(Insertion { delta, route: r, after, reload });
+            }
+        };
+        offer(prefix.node(data, u).suffix(data, route, after + 1), None);
+        if data.multi_trip && !route.is_empty() {
+            if let Some(loc) = reload_site(data, vt, route.reloads(), u) {
+                if after > 0 && !data.is_depot(route.nodes[after]) {
+                    offer(prefix.node(data, loc).node(data, u).suffix(data, route, after + 1), Some((loc, true)));
+                }
+                let next = route.nodes[after + 1];
+                if after + 2 < route.nodes.len() && !data.is_depot(next) {
+                    offer(prefix.node(data, u).node(data, loc).suffix(data, route, after + 1), Some((loc, false)));
+                }
+            }
         }
     };
     for &v in &data.neighbours[u as usize] {
@@ -1054,7 +1236,7 @@ pub(crate) fn best_insertion(
             if tours.routes[r].is_empty() {
                 continue;
             }
-            for after in 0..=tours.routes[r].len() {
+            for after in 0..tours.routes[r].nodes.len() - 1 {
                 consider(r, after, &mut best);
             }
         }

@@ -47,6 +47,15 @@ proptest! {
     }
 
     #[test]
+    fn multi_trip_solutions_pass_the_checker_and_repeat(
+        s in (spec(20, true, true), 0u32..4, 0i64..10)
+            .prop_map(|(mut s, max, time)| { s.reloads = Some((max, time)); s.count = s.count.min(3); s }),
+        seed in 0u64..4,
+    ) {
+        checked_and_repeatable(&s, seed)?;
+    }
+
+    #[test]
     fn vrpb_solutions_pass_the_checker_and_repeat(
         s in spec(20, false, true).prop_map(|mut s| { s.vrpb = true; s }),
         seed in 0u64..4,
@@ -104,6 +113,14 @@ proptest! {
     }
 
     #[test]
+    fn tiny_multi_trip_problems_are_solved_to_optimality(
+        s in (spec(6, true, false), 1u32..4, 0i64..10)
+            .prop_map(|(mut s, max, time)| { s.reloads = Some((max, time)); s.count = s.count.min(2); s })
+    ) {
+        solved_to_optimality(&s, 6)?;
+    }
+
+    #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
         solved_to_optimality(&s, 3)?;
     }
@@ -131,6 +148,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         duration_cost: 0,
         skilled: Vec::new(),
         vrpb: false,
+        reloads: None,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -168,6 +186,7 @@ fn asymmetric_routes_are_turned_around() {
         duration_cost: 0,
         skilled: Vec::new(),
         vrpb: false,
+        reloads: None,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use milkrun_model::{check_solution, Job, JobKind, Load, ProblemData, SiteId, Stop, TimeWindow};
+use milkrun_model::{check_solution, Job, JobKind, Load, ProblemData, SiteId, Stop, TimeWindow, Visit};
 use milkrun_routing::{RoutingError, Solver, SolverConfig, UnassignedReason};
 
 use crate::support::{build, ClientSpec, Spec};
@@ -35,6 +35,7 @@ fn ring(n: usize) -> Spec {
         duration_cost: 0,
         skilled: Vec::new(),
         vrpb: false,
+        reloads: None,
     }
 }
 
@@ -149,12 +150,27 @@ fn unsupported_features_are_refused_by_name() {
     }
     let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
     assert!(matches!(err, RoutingError::Unsupported { feature: "several time windows", .. }), "{err}");
-    // Reloads are refused rather than ignored; with max_reloads 0 they mean nothing.
+    // With max_reloads 0, reload sites mean nothing: no reload in the solution even when a
+    // single vehicle cannot carry everything.
     let problem = build(&ring(5));
     let mut data: ProblemData = problem.into_data();
     data.vehicle_types[0].reload_sites = vec![SiteId(0)];
-    let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
-    assert!(err.to_string().contains("reloads") && err.to_string().contains(&data.vehicle_types[0].name), "{err}");
     data.vehicle_types[0].max_reloads = Some(0);
-    assert!(Solver::new(SolverConfig::default().max_iterations(10)).solve(&data.validate().unwrap()).is_ok());
+    data.vehicle_types[0].count = 1;
+    data.vehicle_types[0].capacity = Load::single(4);
+    let solved =
+        Solver::new(SolverConfig::default().max_iterations(50)).solve(&data.clone().validate().unwrap()).unwrap();
+    assert!(!solved.feasible);
+    assert!(solved.solution.routes.iter().flat_map(|r| &r.visits).all(|v| !matches!(v, Visit::Reload(_))));
+    // One reload allowed: still not enough for 11 units on a truck of 4 (three trips needed).
+    data.vehicle_types[0].max_reloads = Some(1);
+    let solved =
+        Solver::new(SolverConfig::default().max_iterations(50)).solve(&data.clone().validate().unwrap()).unwrap();
+    assert!(!solved.feasible);
+    // Unlimited reloads: feasible, and every trip within capacity (checked in debug builds).
+    data.vehicle_types[0].max_reloads = None;
+    let solved = Solver::new(SolverConfig::default().max_iterations(50)).solve(&data.validate().unwrap()).unwrap();
+    assert!(solved.feasible);
+    let reloads = solved.solution.routes[0].visits.iter().filter(|v| matches!(v, Visit::Reload(_))).count();
+    assert!(reloads >= 2, "{reloads}");
 }

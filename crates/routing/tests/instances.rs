@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use milkrun_formats::{read_solomon, read_to_string, read_vrplib, Instance, VrplibOptions};
-use milkrun_model::check_solution;
+use milkrun_model::{check_solution, Visit};
 use milkrun_routing::{Solver, SolverConfig};
 
 fn data_dir() -> Option<PathBuf> {
@@ -82,4 +82,18 @@ fn backhauls_follow_linehauls_and_fleet_mixes_consolidate() {
         let cost = solve_checked(&inst, 300) as f64 / 1e8;
         assert!(cost < 31473.44 * 1.15, "cost {cost}");
     }
+}
+
+#[test]
+fn multi_trip_with_release_times_is_feasible_and_checked() {
+    // MTVRPTWR: 8 vehicles for 100 clients of total demand far above 8 truckloads, so the
+    // solution must reload; every trip leaves after its clients' release times.
+    let Some(inst) = vrplib("MTVRPTWR/C201R0.25.vrp") else { return };
+    let cost = solve_checked(&inst, 200);
+    assert!(cost < 15006 * 110 / 100, "cost {cost}");
+    let solved = Solver::new(SolverConfig::default().seed(1).max_iterations(200)).solve(&inst.problem).unwrap();
+    let reloads: usize =
+        solved.solution.routes.iter().flat_map(|r| &r.visits).filter(|v| matches!(v, Visit::Reload(_))).count();
+    assert!(reloads > 0);
+    assert!(solved.solution.routes.len() <= 8);
 }

@@ -119,6 +119,7 @@ fn day() -> Spec {
         duration_cost: 0,
         skilled: Vec::new(),
         vrpb: false,
+        reloads: None,
     }
 }
 

@@ -38,6 +38,9 @@ pub(crate) struct Spec {
     /// Linehauls before backhauls (VRPB): each client then only delivers (even index) or only
     /// picks up (odd index).
     pub(crate) vrpb: bool,
+    /// Multi-trip: the main vehicle type may reload at the depot, at most this many times, each
+    /// reload taking the given time; client `k` is then released at `7 k mod 40`.
+    pub(crate) reloads: Option<(u32, i64)>,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -82,6 +85,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             duration_cost: 0,
             skilled: Vec::new(),
             vrpb: false,
+            reloads: None,
         })
 }
 
@@ -104,6 +108,9 @@ pub(crate) fn build(spec: &Spec) -> Problem {
             (true, _) => (0, c.pickup.max(1)),
         };
         let mut job = Job::delivery_and_pickup(format!("c{k}"), stop, Load::single(delivery), Load::single(pickup));
+        if spec.reloads.is_some() {
+            job.release = Duration(7 * k as i64 % 40);
+        }
         if let Some(p) = c.penalty {
             job = job.optional(Money(p));
         }
@@ -134,6 +141,11 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         main.end = None;
     }
     main.fixed_cost = Money(10);
+    if let Some((max, time)) = spec.reloads {
+        main.reload_sites = vec![SiteId(0)];
+        main.max_reloads = Some(max);
+        main.reload_time = Duration(time);
+    }
     main.unit_duration_cost = spec.duration_cost;
     if let Some(end) = spec.shift_end {
         main.shift = TimeWindow::new(Duration(0), Duration(end));
@@ -166,9 +178,37 @@ pub(crate) fn build(spec: &Spec) -> Problem {
 
 /// The cost of one route serving `jobs` in this order with vehicle type `t`, if feasible
 /// (evaluated by the independent checker).
+/// With reload sites, every placement of reloads between the jobs (within the type's cap) is
+/// tried; the route then leaves as early as its first trip allows.
 fn route_cost(problem: &Problem, t: usize, order: &[usize]) -> Option<i64> {
-    let visits = order.iter().map(|&j| Visit::Service(milkrun_model::JobId(j as u32))).collect();
-    let solution = Solution { routes: vec![Route::new(VehicleTypeId(t as u32), visits)], unassigned: Vec::new() };
+    let vt = &problem.vehicle_types()[t];
+    let gaps = order.len().saturating_sub(1);
+    let splits = if vt.reload_sites.is_empty() { 1usize } else { 1 << gaps };
+    let mut best = None::<i64>;
+    for split in 0..splits {
+        if split.count_ones() > vt.max_reloads.unwrap_or(u32::MAX) {
+            continue;
+        }
+        let mut visits = Vec::new();
+        for (k, &j) in order.iter().enumerate() {
+            visits.push(Visit::Service(milkrun_model::JobId(j as u32)));
+            if k < gaps && split >> k & 1 == 1 {
+                visits.push(Visit::Reload(vt.reload_sites[0]));
+            }
+        }
+        // The checker leaves as early as the first trip allows: optimal when only distance
+        // and fixed costs count (the multi-trip properties use no cost per duration).
+        let route = Route::new(VehicleTypeId(t as u32), visits);
+        if let Some(c) = checked_cost(problem, &route) {
+            best = Some(best.map_or(c, |b: i64| b.min(c)));
+        }
+    }
+    best
+}
+
+/// The checker's cost of `route` alone, if it breaks no route-level rule.
+fn checked_cost(problem: &Problem, route: &Route) -> Option<i64> {
+    let solution = Solution { routes: vec![route.clone()], unassigned: Vec::new() };
     let report = check_solution(problem, &solution);
     // Only route-level violations matter here (others' jobs are "unserved").
     let route_ok = report.violations.iter().all(|v| matches!(v, milkrun_model::Violation::Unserved { .. }));
