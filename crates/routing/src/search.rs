@@ -82,6 +82,9 @@ enum Move {
     Merge { r1: usize, r2: usize, into: usize },
     /// Remove the client at position `p` of route `r` (optional clients only).
     Remove { r: usize, p: usize },
+    /// Multi-trip: serve route `r2`'s visits as further trips of route `r1` (a reload at `loc`
+    /// in between); `r2` becomes empty.
+    ChainTrips { r1: usize, r2: usize, loc: u32 },
     /// Multi-trip: insert a reload at depot location `loc` after position `after` of route `r`.
     AddReload { r: usize, after: usize, loc: u32 },
     /// Multi-trip: remove the reload at position `p` of route `r` (its two trips become one).
@@ -168,6 +171,10 @@ impl LocalSearch {
             }
             // O(routes²): only once the client moves are exhausted.
             if !improved && data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
+                improved = true;
+            }
+            // O(routes² x route length): only once the client moves are exhausted.
+            if !improved && data.multi_trip && self.merge_trips_pass(data, tours, eval) {
                 improved = true;
             }
             // O(route length) each: only once the client moves are exhausted. Not for windows
@@ -542,6 +549,15 @@ impl LocalSearch {
                 let acc_v = C::start(vtb).node(data, u).end(data, vtb);
                 acc_u.cost(eval, data, vta, a.len() > 1) - self.costs[ru] + acc_v.cost(eval, data, vtb, true)
             }
+            Move::ChainTrips { r1, r2, loc } => {
+                let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+                let vt = &data.vtypes[a.vt];
+                let acc = C::prefix_in(data, a, a.nodes.len() - 2)
+                    .node(data, loc)
+                    .range(data, b, 1, b.nodes.len() - 2)
+                    .end(data, vt);
+                acc.cost(eval, data, vt, true) - self.costs[r1] - self.costs[r2]
+            }
             Move::AddReload { r, after, loc } => {
                 let route = &tours.routes[r];
                 let acc = C::prefix_in(data, route, after).node(data, loc).suffix(data, route, after + 1);
@@ -772,6 +788,15 @@ impl LocalSearch {
                 tours.remove_range(data, ru, pu, pu, stamp);
                 tours.insert(data, u, rv, 0, stamp);
                 [Some(ru), Some(rv)]
+            }
+            Move::ChainTrips { r1, r2, loc } => {
+                let (a, b) = (&tours.routes[r1].nodes, &tours.routes[r2].nodes);
+                nu.extend_from_slice(&a[1..a.len() - 1]);
+                nu.push(loc);
+                nu.extend_from_slice(&b[1..b.len() - 1]);
+                tours.set_route(data, r2, &[], stamp);
+                tours.set_route(data, r1, &nu, stamp);
+                [Some(r1), Some(r2)]
             }
             Move::AddReload { r, after, loc } => {
                 let a = &tours.routes[r].nodes;
@@ -1097,6 +1122,35 @@ impl LocalSearch {
             }
         }
         false
+    }
+
+    /// Multi-trip: chains two routes into one vehicle's trips where that pays (what no client
+    /// move does: the saving, a vehicle's fixed cost, comes only once the last client moved).
+    fn merge_trips_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
+        let mut improved = false;
+        let mut used = std::mem::take(&mut self.used_routes);
+        used.clear();
+        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        for &r1 in &used {
+            for &r2 in &used {
+                let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
+                if r1 == r2 || a.is_empty() || b.is_empty() {
+                    continue;
+                }
+                let last = a.nodes[a.nodes.len() - 2];
+                let Some(loc) = reload_site(data, &data.vtypes[a.vt], a.reloads() + b.reloads(), last) else {
+                    continue;
+                };
+                let m = Move::ChainTrips { r1, r2, loc };
+                self.evaluated += 1;
+                if self.delta(data, tours, eval, m) < 0 {
+                    self.apply(data, tours, eval, m);
+                    improved = true;
+                }
+            }
+        }
+        self.used_routes = used;
+        improved
     }
 
     /// Moves `u` into an empty route of some type if that pays.
