@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs milkrun's gap harness and a peer solver side by side (one core each, same budget, same
 # time), writing both CSVs to OUT. Peers come from ../shared/tools/peers (setup.sh VENV first).
-# usage: benches/compare.sh cvrp|solomon|vrptw|hfvrp|vrpb BUDGET OUT [VENV]
+# usage: benches/compare.sh cvrp|solomon|vrptw|hfvrp|vrpb|mtvrptwr BUDGET OUT [VENV]
 #   cvrp BUDGET = seconds per 100 nodes on ../shared/data/CVRP
 #   solomon BUDGET = seconds per instance on ../shared/data/solomon
 #   vrptw BUDGET = seconds per 100 nodes on ../shared/data/VRPTW (PyVRP via vrplib_peers.py)
 #   hfvrp BUDGET = seconds per 100 nodes on ../shared/data/HFVRP (PyVRP via vrplib_peers.py)
 #   vrpb BUDGET = seconds per 100 nodes on ../shared/data/VRPB (PyVRP via vrplib_peers.py)
+#   mtvrptwr BUDGET = seconds per 100 nodes on ../shared/data/MTVRPTWR (PyVRP via vrplib_peers.py)
 set -eu
 kind=$1 budget=$2 out=$3 venv=${4:-/tmp/milkrun-peers}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +31,9 @@ case $kind in
   vrpb)
     "$gap" vrpb "$data/VRPB" --per100 "$budget" > "$out/milkrun-vrpb-$budget.csv" &
     "$venv/bin/python" "$peers/vrplib_peers.py" VRPB "$budget" "$data"/VRPB/*.vrp > "$out/pyvrp-vrpb-$budget.csv" ;;
+  mtvrptwr)
+    "$gap" mtvrptwr "$data/MTVRPTWR" --per100 "$budget" > "$out/milkrun-mtvrptwr-$budget.csv" &
+    "$venv/bin/python" "$peers/vrplib_peers.py" MTVRPTWR "$budget" "$data"/MTVRPTWR/*.vrp > "$out/pyvrp-mtvrptwr-$budget.csv" ;;
   *) echo "unknown kind $kind" >&2; exit 2 ;;
 esac
 wait
