@@ -114,7 +114,11 @@ pub fn replan(
             match *visit {
                 Visit::Service(j) if j.index() < jobs.len() => {}
                 Visit::Service(j) => return Err(bad(format!("route {r}: job {j} is not in the problem"))),
-                _ => return Err(bad(format!("route {r}: {visit:?} is not a service visit"))),
+                Visit::Reload(site) if types[t].reload_sites.contains(&site) => {}
+                Visit::Reload(site) => {
+                    return Err(bad(format!("route {r}: vehicle type '{}' may not reload at {site}", types[t].name)))
+                }
+                _ => return Err(bad(format!("route {r}: {visit:?} is not a service visit or a reload"))),
             }
         }
     }
@@ -180,16 +184,27 @@ pub fn replan(
         vt.shift.open = vt.shift.open.max(p.time);
         vt.fixed_cost = milkrun_model::Money::ZERO;
         vt.skills.push(skill);
-        // What it picked up stays on board; what it delivered is gone.
+        // What it picked up since its last reload stays on board; what it delivered is gone.
         let mut capacity = vt.capacity.clone();
         let mut driven = 0i64;
         let mut at = original.start;
-        for j in route.visits[..p.done].iter().filter_map(job_of) {
-            if let milkrun_model::JobKind::Service { stop, pickup, .. } = &jobs[j.index()].kind {
-                capacity.sub_assign(pickup);
-                driven += problem.travel().distance(at.index(), stop.site.index()).get();
-                at = stop.site;
-            }
+        for visit in &route.visits[..p.done] {
+            let site = match *visit {
+                Visit::Reload(site) => {
+                    capacity = vt.capacity.clone();
+                    site
+                }
+                Visit::Service(j) => match &jobs[j.index()].kind {
+                    milkrun_model::JobKind::Service { stop, pickup, .. } => {
+                        capacity.sub_assign(pickup);
+                        stop.site
+                    }
+                    milkrun_model::JobKind::Shipment { .. } => continue,
+                },
+                _ => continue,
+            };
+            driven += problem.travel().distance(at.index(), site.index()).get();
+            at = site;
         }
         driven += problem.travel().distance(at.index(), p.at.index()).get();
         vt.capacity = milkrun_model::Load::new(capacity.amounts().iter().map(|&c| c.max(0)).collect());
@@ -197,6 +212,8 @@ pub fn replan(
         let departed = route.departure.unwrap_or(original.shift.open);
         let elapsed = (p.time.get() - departed.get()).max(0);
         vt.max_duration = vt.max_duration.map(|d| Duration((d.get() - elapsed).max(0)));
+        // Deliveries still to come stay with it: this trip's are on board, later trips' are
+        // loaded at its next reload.
         for j in route.visits[p.done..].iter().filter_map(job_of) {
             if let milkrun_model::JobKind::Service { delivery, .. } = &jobs[j.index()].kind {
                 if delivery.amounts().iter().any(|&x| x != 0) && !gone[j.index()] {
@@ -248,7 +265,13 @@ pub fn replan(
         new_id[j.index()] = Some(JobId::from_index(k));
     }
     let remap = |visits: &[Visit]| -> Vec<Visit> {
-        visits.iter().filter_map(job_of).filter_map(|j| new_id[j.index()]).map(Visit::Service).collect()
+        visits
+            .iter()
+            .filter_map(|v| match *v {
+                Visit::Reload(site) => Some(Visit::Reload(site)),
+                _ => job_of(v).and_then(|j| new_id[j.index()]).map(Visit::Service),
+            })
+            .collect()
     };
     let mut warm = Vec::new();
     for (k, p) in progress.iter().enumerate() {
@@ -271,7 +294,13 @@ pub fn replan(
 
     // The whole day in the day's terms.
     let back = |visits: &[Visit]| -> Vec<Visit> {
-        visits.iter().filter_map(job_of).map(|j| Visit::Service(kept[j.index()])).collect()
+        visits
+            .iter()
+            .filter_map(|v| match *v {
+                Visit::Reload(site) => Some(Visit::Reload(site)),
+                _ => job_of(v).map(|j| Visit::Service(kept[j.index()])),
+            })
+            .collect()
     };
     let mut routes = Vec::new();
     for (k, p) in progress.iter().enumerate() {
