@@ -95,6 +95,11 @@ pub(crate) struct Data {
     /// Whether some vehicle type may reload (multi-trip): routes then hold reload visits, depot
     /// locations between their clients, and are evaluated trip by trip.
     pub(crate) multi_trip: bool,
+    /// Whether some client has several time windows: routes are then evaluated by simulation
+    /// (see `windows.rs`).
+    pub(crate) multi_window: bool,
+    /// Each location's time windows (only when `multi_window`; depots: none).
+    pub(crate) windows: Vec<Vec<(i64, i64)>>,
     /// Model site of each depot location.
     pub(crate) depot_site: Vec<usize>,
 }
@@ -196,16 +201,16 @@ impl Data {
         let mut job_of = vec![usize::MAX; n];
         let mut skills = vec![0u64; n];
         let mut loc_of_job = Vec::with_capacity(n_clients);
+        // Every client's windows; kept only when some client has several.
+        let mut windows: Vec<Vec<(i64, i64)>> = Vec::new();
+        let mut all_windows: Vec<Vec<(i64, i64)>> = Vec::with_capacity(n_clients);
         for (j, job) in problem.jobs().iter().enumerate() {
             let loc = n_depots + j;
             let JobKind::Service { stop, delivery: d, pickup: p } = &job.kind else {
                 return Err(RoutingError::Unsupported { item: item("job", &job.name), feature: "paired shipments" });
             };
             if stop.windows.len() > 1 {
-                return Err(RoutingError::Unsupported {
-                    item: item("job", &job.name),
-                    feature: "several time windows",
-                });
+                windows.resize(n, Vec::new());
             }
             skills[loc] = mask(&job.skills);
             site.push(stop.site.index());
@@ -213,10 +218,11 @@ impl Data {
             delivery[loc] = amounts(d);
             pickup[loc] = amounts(p);
             service[loc] = stop.service.get();
-            if let Some(w) = stop.windows.first() {
-                early[loc] = w.open.get();
-                late[loc] = clamp(w.close.get());
+            if let (Some(first), Some(last)) = (stop.windows.first(), stop.windows.last()) {
+                early[loc] = first.open.get();
+                late[loc] = clamp(last.close.get());
             }
+            all_windows.push(stop.windows.iter().map(|w| (w.open.get(), clamp(w.close.get()))).collect::<Vec<_>>());
             release[loc] = job.release.get();
             match job.assignment {
                 Assignment::Required => required[loc] = true,
@@ -278,6 +284,22 @@ impl Data {
         }
 
         let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
+        let multi_window = !windows.is_empty();
+        if multi_window {
+            for (j, w) in all_windows.into_iter().enumerate() {
+                windows[n_depots + j] = w;
+            }
+            // The multi-window evaluation simulates from the earliest departure, which a
+            // release time (known only once the whole route is) or a reload would move.
+            let unsupported =
+                |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
+            if multi_trip {
+                return unsupported("several time windows per stop together with reloads");
+            }
+            if (n_depots..n).any(|c| release[c] > 0) {
+                return unsupported("several time windows per stop together with release times");
+            }
+        }
         let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
@@ -320,6 +342,8 @@ impl Data {
             skills,
             has_skills,
             multi_trip,
+            multi_window,
+            windows,
             depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
         };
         data.neighbours = data.compute_neighbours(granularity);
@@ -348,6 +372,24 @@ impl Data {
     #[inline]
     pub(crate) fn t(&self, a: u32, b: u32) -> i64 {
         i64::from(self.dur[a as usize * self.n + b as usize])
+    }
+
+    /// Service start and lateness at client `loc` reached at `arrival`: in the first window
+    /// that has not closed (waiting for it to open), or late after the last one (the
+    /// checker's rule).
+    #[inline(always)]
+    pub(crate) fn service_start(&self, loc: u32, arrival: i64) -> (i64, i64) {
+        let l = loc as usize;
+        if !self.multi_window {
+            return (arrival.max(self.early[l]), (arrival - self.late[l]).max(0));
+        }
+        let ws = &self.windows[l];
+        for &(open, close) in ws {
+            if arrival <= close {
+                return (arrival.max(open), 0);
+            }
+        }
+        (arrival, ws.last().map_or(0, |&(_, close)| arrival - close))
     }
 
     /// Whether location `loc` is a depot (inside a route: a reload).

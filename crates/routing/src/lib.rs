@@ -3,17 +3,18 @@
 //! ruin and recreate, penalties adapted to a feasibility target, record-to-record acceptance).
 //!
 //! It handles, from a validated [`milkrun_model::Problem`]: multi-dimensional capacities (up to
-//! 3), simultaneous delivery and pickup at a stop, linehauls before backhauls (VRPB), one time
-//! window per stop, service times, release times, vehicle shifts, maximum route duration and
+//! 3), simultaneous delivery and pickup at a stop, linehauls before backhauls (VRPB), time
+//! windows, service times, release times, vehicle shifts, maximum route duration and
 //! distance, several vehicle types with counts, start and end sites (or open routes), fixed,
 //! per-distance and per-duration costs (with whole-route moves that choose the fleet mix),
 //! skills (a job only on vehicle types that have all it needs; up to 64 skills), optional
 //! jobs with a penalty, and multi-trip routes (a vehicle returns to a reload site of its type and
 //! goes out again, with a cap on reloads, a reload time, and release times that hold back the
-//! trip a job goes on; moves on multi-trip routes stay O(1), see `src/trips.rs`). Paired
-//! shipments and several windows per stop are rejected with [`RoutingError::Unsupported`] for
-//! now.
-//!
+//! trip a job goes on; moves on multi-trip routes stay O(1), see `src/trips.rs`). Stops with
+//! several time windows are handled by a first version that simulates routes (moves cost
+//! O(route length) on such instances, and they may not have release times or reloads; see
+//! `src/windows.rs`). Paired shipments are rejected with [`RoutingError::Unsupported`] for now.
+
 //! The main loop is in `src/solver.rs`.
 //!
 //! ```
@@ -63,6 +64,7 @@ mod search;
 mod segment;
 mod solver;
 mod trips;
+mod windows;
 
 pub use crate::error::RoutingError;
 pub use crate::output::{CostBreakdown, RouteSchedule, Solved, Unassigned, UnassignedReason};

@@ -217,7 +217,7 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
                 continue;
             }
             let arrival = t + data.t(prev, c);
-            let start = arrival.max(data.early[ci]);
+            let (start, _) = data.service_start(c, arrival);
             t = start + data.service[ci];
             for k in 0..dims {
                 load.0[k] += data.pickup[ci][k] - data.delivery[ci][k];

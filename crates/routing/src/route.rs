@@ -239,6 +239,8 @@ pub(crate) struct Route {
     /// `0..=i`, `tbwd[i]` positions `i..`.
     pub(crate) tfwd: Vec<TripSeg>,
     pub(crate) tbwd: Vec<TripSeg>,
+    /// Simulation caches (only when some stop has several windows): position `i` reached.
+    pub(crate) sim_fwd: Vec<crate::windows::SimAcc>,
     /// Search counter value when the route last changed.
     pub(crate) modified: u64,
     /// Polar sector (min, max angle around the start depot, radians) for SWAP*.
@@ -258,6 +260,7 @@ impl Route {
             dur_bwd: Vec::new(),
             tfwd: Vec::new(),
             tbwd: Vec::new(),
+            sim_fwd: Vec::new(),
             modified: 0,
             sector: (0.0, 0.0),
         };
@@ -315,6 +318,8 @@ impl Route {
         let vt = &data.vtypes[self.vt];
         if data.multi_trip {
             trips::TAcc::prefix_in(data, self, self.nodes.len() - 1).totals(data, vt)
+        } else if data.multi_window {
+            self.sim_fwd[self.nodes.len() - 1].totals(data, vt)
         } else {
             self.whole().totals(data, vt)
         }
@@ -380,6 +385,9 @@ impl Route {
         }
         if data.multi_trip {
             trips::fill_caches(data, self);
+        }
+        if data.multi_window {
+            crate::windows::fill_caches(data, self);
         }
         // The polar sector is read by SWAP* only; skip the atan2 calls elsewhere.
         if !self.is_empty() && data.swap_star() {
@@ -457,7 +465,7 @@ impl Eval {
 
     #[inline(always)]
     pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
-        if data.multi_trip {
+        if data.multi_trip || data.multi_window {
             if route.is_empty() {
                 return 0;
             }

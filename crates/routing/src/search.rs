@@ -16,6 +16,7 @@ use crate::data::Data;
 use crate::rng::Rng;
 use crate::route::{Acc, Chain, Eval, Tours, NONE};
 use crate::trips::TAcc;
+use crate::windows::SimAcc;
 
 /// With time windows, an intra-route move costs O(distance between the two positions); moves
 /// between positions farther apart than this are left to the perturbation.
@@ -115,7 +116,10 @@ impl LocalSearch {
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
         self.pens.clear();
         self.pens.extend(tours.routes.iter().map(|r| eval.route_penalty(data, r)));
-        self.filter = data.has_time && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
+        // (Not with several windows per stop: the bound reads the duration summaries.)
+        self.filter = data.has_time
+            && !data.multi_window
+            && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
         self.timed_bound = self.filter && data.vtypes.iter().any(|v| v.unit_duration > 0);
         self.waits.clear();
         if self.timed_bound {
@@ -427,6 +431,8 @@ impl LocalSearch {
         }
         if data.multi_trip {
             self.delta_in::<TAcc>(data, tours, eval, m)
+        } else if data.multi_window {
+            self.delta_in::<SimAcc>(data, tours, eval, m)
         } else {
             self.delta_in::<Acc>(data, tours, eval, m)
         }
@@ -1237,6 +1243,8 @@ pub(crate) fn best_insertion(
 ) -> Option<Insertion> {
     if data.multi_trip {
         best_insertion_in::<TAcc>(data, tours, eval, costs, u, blink)
+    } else if data.multi_window {
+        best_insertion_in::<SimAcc>(data, tours, eval, costs, u, blink)
     } else {
         best_insertion_in::<Acc>(data, tours, eval, costs, u, blink)
     }

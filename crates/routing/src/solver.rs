@@ -181,7 +181,8 @@ impl Solver {
     ///
     /// # Errors
     /// [`RoutingError::Unsupported`] for problems using features the engine does not handle
-    /// (paired shipments, several windows per stop, more than 3 load dimensions or 64 skills),
+    /// (paired shipments, several windows per stop with release times or reloads, more than 3
+    /// load dimensions or 64 skills),
     /// [`RoutingError::NoVehicles`] without vehicles.
     pub fn solve(&self, problem: &Problem) -> Result<Solved, RoutingError> {
         self.run(problem, None)

@@ -56,6 +56,15 @@ proptest! {
     }
 
     #[test]
+    fn two_window_solutions_pass_the_checker_and_repeat(
+        s in (spec(20, true, true), 0i64..3)
+            .prop_map(|(mut s, c)| { s.two_windows = true; s.duration_cost = c; s }),
+        seed in 0u64..4,
+    ) {
+        checked_and_repeatable(&s, seed)?;
+    }
+
+    #[test]
     fn vrpb_solutions_pass_the_checker_and_repeat(
         s in spec(20, false, true).prop_map(|mut s| { s.vrpb = true; s }),
         seed in 0u64..4,
@@ -118,6 +127,13 @@ proptest! {
     }
 
     #[test]
+    fn tiny_problems_with_two_windows_per_stop_are_solved_to_optimality(
+        s in (spec(7, true, true), 0i64..3).prop_map(|(mut s, c)| { s.two_windows = true; s.duration_cost = c; s })
+    ) {
+        solved_to_optimality(&s, 7)?;
+    }
+
+    #[test]
     fn tiny_cvrps_are_solved_to_optimality(s in spec(8, false, false)) {
         solved_to_optimality(&s, 3)?;
     }
@@ -146,6 +162,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         skilled: Vec::new(),
         vrpb: false,
         reloads: None,
+        two_windows: false,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -184,6 +201,7 @@ fn asymmetric_routes_are_turned_around() {
         skilled: Vec::new(),
         vrpb: false,
         reloads: None,
+        two_windows: false,
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

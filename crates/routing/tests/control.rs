@@ -36,6 +36,7 @@ fn ring(n: usize) -> Spec {
         skilled: Vec::new(),
         vrpb: false,
         reloads: None,
+        two_windows: false,
     }
 }
 
@@ -148,8 +149,18 @@ fn unsupported_features_are_refused_by_name() {
             TimeWindow::new(milkrun_model::Duration(20), milkrun_model::Duration(30)),
         ];
     }
+    // Several windows are solved (by simulation), but not together with release times.
+    assert!(Solver::new(SolverConfig::default().max_iterations(10)).solve(&data.clone().validate().unwrap()).is_ok());
+    data.jobs[1].release = milkrun_model::Duration(5);
     let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
-    assert!(matches!(err, RoutingError::Unsupported { feature: "several time windows", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            RoutingError::Unsupported { feature: "several time windows per stop together with release times", .. }
+        ),
+        "{err}"
+    );
+    data.jobs[1].release = milkrun_model::Duration(0);
     // With max_reloads 0, reload sites mean nothing: no reload in the solution even when a
     // single vehicle cannot carry everything.
     let problem = build(&ring(5));

@@ -125,6 +125,7 @@ fn day() -> Spec {
         skilled: Vec::new(),
         vrpb: false,
         reloads: None,
+        two_windows: false,
     }
 }
 

@@ -41,6 +41,8 @@ pub(crate) struct Spec {
     /// Multi-trip: the main vehicle type may reload at the depot, at most this many times, each
     /// reload taking the given time; client `k` is then released at `7 k mod 40`.
     pub(crate) reloads: Option<(u32, i64)>,
+    /// Every client with a window `[a, b]` also gets a second one, `[b + 20, b + 60]`.
+    pub(crate) two_windows: bool,
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -86,6 +88,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             skilled: Vec::new(),
             vrpb: false,
             reloads: None,
+            two_windows: false,
         })
 }
 
@@ -101,6 +104,9 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         let mut stop = Stop::at(SiteId(k as u32 + 1)).service(Duration(c.service));
         if let Some((a, b)) = c.window {
             stop = stop.window(TimeWindow::new(Duration(a), Duration(b)));
+            if spec.two_windows {
+                stop = stop.window(TimeWindow::new(Duration(b + 20), Duration(b + 60)));
+            }
         }
         let (delivery, pickup) = match (spec.vrpb, k % 2) {
             (false, _) => (c.delivery, c.pickup),
