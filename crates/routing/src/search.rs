@@ -30,7 +30,8 @@ fn waiting(data: &Data, route: &crate::route::Route) -> i64 {
     let nodes = &route.nodes;
     let travel: i64 = nodes.windows(2).map(|w| data.t(w[0], w[1])).sum();
     let service: i64 = nodes.iter().map(|&c| data.service[c as usize]).sum();
-    (route.whole().dur.duration - travel - service).max(0)
+    // (Reload times count as waiting: the bound only gets weaker.)
+    (route.totals(data).dur.duration - travel - service).max(0)
 }
 
 /// Reusable local search state (timestamps and scratch buffers).
@@ -1071,8 +1072,9 @@ impl LocalSearch {
                 if r1 == r2 || tours.routes[r1].is_empty() || tours.routes[r2].is_empty() {
                     continue;
                 }
+                // (Multi-trip routes may carry more than a truckload in all.)
                 let load = tours.routes[r1].whole().load.merge(tours.routes[r2].whole().load);
-                if load.excess_capacity(&largest) > 0 {
+                if !data.multi_trip && load.excess_capacity(&largest) > 0 {
                     continue;
                 }
                 let mut best: Option<(i64, usize)> = None;

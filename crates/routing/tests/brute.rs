@@ -48,8 +48,13 @@ proptest! {
 
     #[test]
     fn multi_trip_solutions_pass_the_checker_and_repeat(
-        s in (spec(20, true, true), 0u32..4, 0i64..10)
-            .prop_map(|(mut s, max, time)| { s.reloads = Some((max, time)); s.count = s.count.min(3); s }),
+        s in (spec(20, true, true), 0u32..4, 0i64..10, 0i64..3)
+            .prop_map(|(mut s, max, time, c)| {
+                s.reloads = Some((max, time));
+                s.count = s.count.min(3);
+                s.duration_cost = c;
+                s
+            }),
         seed in 0u64..4,
     ) {
         checked_and_repeatable(&s, seed)?;
