@@ -53,10 +53,24 @@ pub(crate) trait Chain: Copy {
     /// Appends the visits of `route` from position `i` on, then the end depot of `vt` (which
     /// may differ from the route's own type `own`).
     fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self;
-    /// Appends positions `i..=j` of `route`, forwards.
-    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self;
+    /// Appends positions `i..=j` of `route`, forwards (by default one location at a time).
+    #[inline(always)]
+    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        route.nodes[i..=j].iter().fold(self, |acc, &loc| acc.node(data, loc))
+    }
     /// Appends positions `j, j-1, ..., i` of `route` (reversed).
-    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self;
+    #[inline(always)]
+    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
+        route.nodes[i..=j].iter().rev().fold(self, |acc, &loc| acc.node(data, loc))
+    }
+    /// Appends the visits of `route` from position `i` on one by one, then the end depot of
+    /// `vt`.
+    #[inline(always)]
+    fn visits_then_end(self, data: &Data, route: &Route, i: usize, vt: &VType) -> Self {
+        let last = route.nodes.len() - 1;
+        let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
+        acc.end(data, vt)
+    }
     /// Distance, excess and duration of the whole route this summarises (depots included).
     fn totals(&self, data: &Data, vt: &VType) -> Totals;
     /// Penalised cost of the whole route on a vehicle of type `vt` (0 unless `nonempty`).

@@ -190,9 +190,7 @@ impl Chain for TAcc {
         let last = route.nodes.len() - 1;
         if cached.reloads > 0 && route.vt != self.vt as usize {
             // The cached closed trips are priced and checked for the route's own type.
-            let own = &data.vtypes[route.vt];
-            let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
-            return acc.end(data, own);
+            return self.visits_then_end(data, route, i, &data.vtypes[route.vt]);
         }
         let mut acc = self.push(data, cached, route.nodes[i], route.nodes[last]);
         acc.dist += route.distance() - route.cum_dist[i];
@@ -204,19 +202,7 @@ impl Chain for TAcc {
         if vt.end == own.end && vt.open == own.open && vt.close == own.close {
             return self.suffix(data, route, i);
         }
-        let last = route.nodes.len() - 1;
-        let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
-        acc.end(data, vt)
-    }
-
-    #[inline(always)]
-    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
-        route.nodes[i..=j].iter().fold(self, |acc, &loc| acc.node(data, loc))
-    }
-
-    #[inline(always)]
-    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
-        route.nodes[i..=j].iter().rev().fold(self, |acc, &loc| acc.node(data, loc))
+        self.visits_then_end(data, route, i, vt)
     }
 
     #[inline(always)]

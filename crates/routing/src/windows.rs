@@ -98,26 +98,12 @@ impl Chain for SimAcc {
 
     #[inline(always)]
     fn suffix(self, data: &Data, route: &Route, i: usize) -> Self {
-        let last = route.nodes.len() - 1;
-        let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
-        acc.end(data, &data.vtypes[route.vt])
+        self.visits_then_end(data, route, i, &data.vtypes[route.vt])
     }
 
     #[inline(always)]
     fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, _own: &VType) -> Self {
-        let last = route.nodes.len() - 1;
-        let acc = if i < last { self.range(data, route, i, last - 1) } else { self };
-        acc.end(data, vt)
-    }
-
-    #[inline(always)]
-    fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
-        route.nodes[i..=j].iter().fold(self, |acc, &loc| acc.node(data, loc))
-    }
-
-    #[inline(always)]
-    fn range_rev(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
-        route.nodes[i..=j].iter().rev().fold(self, |acc, &loc| acc.node(data, loc))
+        self.visits_then_end(data, route, i, vt)
     }
 
     #[inline(always)]
