@@ -1,20 +1,21 @@
 //! The stock ledger: positions per (SKU, location) from events that arrive late, twice or out of
 //! order.
 //!
-//! Every position keeps a *settled* state, the events of the lateness window in event-time order,
-//! and the current state (settled state + window). An event that extends the window at its end is
-//! applied in O(1); a late event within the window is inserted in order and the window is
-//! replayed from the settled state, so it corrects history. Events older than the window are
-//! folded into the settled state the next time their position is touched.
+//! Every position keeps its current state, the fold of its accepted operations in event-time
+//! order, and its shard's journal keeps the operations of the lateness window with what each
+//! overwrote (see `history`). An operation at the end of its position's history is applied in
+//! O(1); a late one within the window undoes the operations after it, applies itself and
+//! applies them again, so it corrects history. Journal entries older than the window are
+//! dropped.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::hash::Hasher;
 
 use milkrun_model::Duration;
 
 use crate::error::InventoryError;
-use crate::table::{IdTable, Sharded};
+use crate::history::{Journal, Op, Slot, Step};
+use crate::table::{sort_by_order_key, IdTable, Sharded};
 
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
@@ -360,51 +361,6 @@ pub struct IngestReport {
     pub reordered: usize,
 }
 
-/// An operation on one position: an event, or one leg of a transfer.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-enum Op {
-    Receipt { quantity: f64, order: Option<OrderId> },
-    Issue { quantity: f64, from_allocated: bool },
-    Adjust { delta: f64 },
-    Count { counted: f64 },
-    Reading { level: f64, device: DeviceId, sequence: u64 },
-    Placed { order: OrderId, quantity: f64, due: Duration, supplier: SupplierId },
-    Cancelled { order: OrderId },
-    Allocate { quantity: f64 },
-    Release { quantity: f64 },
-}
-
-/// An operation with its place in event-time order.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-struct Step {
-    time: Duration,
-    sequence: u64,
-    id: EventId,
-    op: Op,
-}
-
-impl Step {
-    fn key(&self) -> (Duration, u64, EventId) {
-        (self.time, self.sequence, self.id)
-    }
-}
-
-/// One position's settled state, window and current state.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-struct Slot {
-    sku: SkuId,
-    location: LocationId,
-    /// The largest key pushed (the window's last entry, or a settled one), so that the
-    /// in-order test reads no window memory.
-    last: Option<(Duration, u64, EventId)>,
-    settled: Position,
-    window: VecDeque<Step>,
-    current: Position,
-}
-
 /// A copy of a ledger's whole state, to persist and restore: restoring it and ingesting the
 /// events that came after gives the same ledger as ingesting everything. With the `serde`
 /// feature it serializes; quantities are `f64`, so use an exact format (with `serde_json`,
@@ -444,8 +400,9 @@ impl Hasher for IdHasher {
 ///
 /// # Complexity
 /// An event at or after the latest event of its position costs O(1) amortised; a late one
-/// costs O(w) for a window of w events of its position. Memory: one map entry per event id
-/// ever ingested (16 bytes plus hash-table overhead), and the events of each position's window.
+/// costs O(k) for the k events of its position after it. Memory: one map entry per event id
+/// ever ingested (16 bytes plus hash-table overhead), a 256-byte record per position (plus
+/// its open orders), and a 160-byte journal entry per event of the lateness window.
 ///
 /// # Example
 /// ```
@@ -466,18 +423,58 @@ impl Hasher for IdHasher {
 /// assert_eq!(ledger.position(bolts, line).unwrap().on_hand, 300.0);
 /// # Ok::<(), milkrun_inventory::InventoryError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Ledger {
     config: LedgerConfig,
     skus: Vec<String>,
     locations: Vec<String>,
-    slots: Vec<Slot>,
-    /// Position key → slot index + 1.
+    /// The positions of each position-key shard (see [`Sharded`]); a shard's positions,
+    /// index and journal are only ever touched together, so that each can go to its own
+    /// thread. The positions a batch creates are appended in the order of their index
+    /// buckets, the order in which the batch passes visit positions: later batches then walk
+    /// each such run in increasing address order (fewer TLB misses) instead of jumping about.
+    slots: [Vec<Slot>; 2],
+    /// The operations of the lateness window of each shard's positions.
+    journals: [Journal; 2],
+    /// Every position as `index in its shard << 1 | shard`, in the order they were first
+    /// touched.
+    touched: Vec<u32>,
+    /// Position key → index in its shard + 1.
     index: Sharded,
     /// Event id → content fingerprint (never 0).
     seen: Sharded,
     watermark: Option<Duration>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    scratch: Scratch,
+}
+
+/// The working memory of a batch, kept from one batch to the next (allocating it afresh
+/// costs a page fault per 4 KiB each time).
+#[derive(Default)]
+struct Scratch {
+    /// Per id shard: (order key, fingerprint, stream index) of the valid events.
+    ids: [Vec<(u64, u64, u32)>; 2],
+    /// Per position shard: the legs.
+    legs: [Vec<Leg>; 2],
+    /// Per shard: room for sorting them.
+    spare_ids: [Vec<(u64, u64, u32)>; 2],
+    spare_legs: [Vec<Leg>; 2],
+    /// Per position shard: (group start, slot) of the legs' positions.
+    groups: [Vec<(u32, u32)>; 2],
+}
+
+impl Clone for Scratch {
+    /// Working memory is not part of a ledger's state: a clone starts with none.
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 impl Ledger {
@@ -488,10 +485,13 @@ impl Ledger {
             config,
             skus: Vec::new(),
             locations: Vec::new(),
-            slots: Vec::new(),
+            slots: [Vec::new(), Vec::new()],
+            journals: [Journal::default(), Journal::default()],
+            touched: Vec::new(),
             index: Sharded::default(),
             seen: Sharded::default(),
             watermark: None,
+            scratch: Scratch::default(),
         }
     }
 
@@ -581,24 +581,29 @@ impl Ledger {
     /// The current state of a (SKU, location), or `None` if no event has touched it.
     #[must_use]
     pub fn position(&self, sku: SkuId, location: LocationId) -> Option<&Position> {
-        self.index.get(key(sku, location)).map(|k| &self.slots[k as usize - 1].current)
+        let key = key(sku, location);
+        let shard = Sharded::shard_of(IdTable::order_key(key));
+        self.index.get(key).map(|k| &self.slots[shard][k as usize - 1].current)
     }
 
     /// Every position touched so far, in the order they were first touched.
     pub fn positions(&self) -> impl ExactSizeIterator<Item = (SkuId, LocationId, &Position)> + '_ {
-        self.slots.iter().map(|s| (s.sku, s.location, &s.current))
+        self.touched.iter().map(|&h| {
+            let (_, s) = self.slot(h);
+            (s.sku, s.location, &s.current)
+        })
     }
 
     /// Number of positions touched so far.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.touched.len()
     }
 
     /// Whether no event has been accepted.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.touched.is_empty()
     }
 
     /// A copy of the whole state.
@@ -613,12 +618,12 @@ impl Ledger {
         snapshot.ledger
     }
 
-    /// Folds every position's events older than the lateness window into its settled state,
-    /// releasing their memory. Ingestion does this lazily for the positions it touches.
+    /// Releases the memory of every event older than the lateness window (no event can
+    /// correct history before them any more). Ingestion releases most of it as it goes.
     pub fn compact(&mut self) {
         if let Some(horizon) = self.settle_before() {
-            for slot in &mut self.slots {
-                slot.settle(horizon, self.config.shortage);
+            for (journal, slots) in self.journals.iter_mut().zip(&mut self.slots) {
+                journal.compact(slots, horizon);
             }
         }
     }
@@ -627,62 +632,54 @@ impl Ledger {
     /// is late relative to every event accepted before it, in this or an earlier batch).
     ///
     /// The result is that of taking the events one by one; the work is done in passes over
-    /// the batch so that each pass walks one table in address order: ids are checked and
-    /// recorded in the order of their buckets, positions are looked up in the order of theirs,
-    /// and the accepted operations are applied position by position (in stream order within
-    /// each). On tables far larger than the caches this is several times faster than random
-    /// access, so larger batches ingest faster.
+    /// the batch so that each pass walks one table in address order: ids are validated,
+    /// checked and recorded in the order of their buckets, then the lateness of each event is
+    /// decided in stream order, then positions are looked up in the order of their buckets
+    /// and their operations applied (in stream order within a position), each once. On tables
+    /// far larger than the caches this is several times faster than random access, so larger
+    /// batches ingest faster.
     ///
     /// # Complexity
-    /// O(n log n) for a batch of n events, plus O(w) per late event for a window of w events
-    /// of its position.
+    /// O(n) expected for a batch of n events (the sorts are radix sorts on hashed keys), plus
+    /// O(k) per late event for the k events of its position after it.
     pub fn ingest(&mut self, events: &[Event]) -> IngestReport {
         self.ingest_with_threads(events, 1)
     }
 
-    /// [`Ledger::ingest`] on up to two threads: the id checks, the position lookups and the
-    /// application of the operations each split the batch in two independent halves (ids and
-    /// positions by hash shard, operations by position). The result is the same as with one
-    /// thread, event for event.
+    /// [`Ledger::ingest`] on up to two threads: the id checks and the application of the
+    /// operations each split the batch in two independent halves (ids and positions by hash
+    /// shard; a shard's positions, index and journal belong to one thread). Only the
+    /// lateness pass runs on one thread. The result is the same as with one thread, event for
+    /// event.
     pub fn ingest_with_threads(&mut self, events: &[Event], threads: usize) -> IngestReport {
         let parallel = threads > 1 && events.len() >= MIN_PARALLEL;
         let mut report = IngestReport::default();
         let n = events.len();
-        // Pass 1, stream order: validation and fingerprints.
-        let mut verdicts = vec![Verdict::Invalid; n];
-        let mut fingerprints = vec![0u64; n];
-        // Per id shard: (order key, stream index).
-        let mut by_id: [Vec<(u64, u32)>; 2] = [Vec::with_capacity(n / 2 + 64), Vec::with_capacity(n / 2 + 64)];
-        for (k, event) in events.iter().enumerate() {
-            match validate(event, self.skus.len(), self.locations.len()) {
-                Ok(()) => {
-                    fingerprints[k] = fingerprint(event);
-                    let order_key = IdTable::order_key(event.id.0);
-                    by_id[Sharded::shard_of(order_key)].push((order_key, k as u32));
-                }
-                Err(reason) => report.rejected.push(Rejected { index: k, id: event.id, reason }),
-            }
-        }
-        // Pass 2, id-bucket order: compare with the ids ingested before; record the first
-        // occurrence of each new id (pass 3 takes it back if it is too late). Equal order keys
-        // are equal ids (the key is a bijection), adjacent and in stream order.
-        // Each shard on its own thread.
-        self.seen.reserve(by_id[0].len() + by_id[1].len());
+        // Pass 1, per id shard, each on its own thread: validation, then the ids compared in
+        // bucket order with the ids ingested before; the first occurrence of each new id is
+        // recorded (pass 2 takes it back if it is too late).
+        let (skus, locations) = (self.skus.len(), self.locations.len());
         let [s0, s1] = self.seen.shards_mut();
-        let [low, high] = &mut by_id;
-        let fp = &fingerprints;
-        let (v0, v1) = both(parallel, || check_ids(s0, low, fp), || check_ids(s1, high, fp));
-        for (k, v) in v0.into_iter().chain(v1) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let Scratch { ids: [i0, i1], legs, spare_ids: [p0, p1], spare_legs: [q0, q1], groups: [g0, g1] } = &mut scratch;
+        let (a, b) = both(
+            parallel,
+            || check_ids(s0, events, 0, (skus, locations), i0, p0),
+            || check_ids(s1, events, 1, (skus, locations), i1, p1),
+        );
+        let mut verdicts = vec![Verdict::Invalid; n];
+        for (k, v) in a.verdicts.into_iter().chain(b.verdicts) {
             verdicts[k as usize] = v;
         }
-        // Pass 3, stream order: lateness and the watermark; repeats of an id first seen in
-        // this batch compare with what the table holds by then.
-        let mut horizons = vec![Duration(0); n];
+        report.rejected.extend(a.rejected);
+        report.rejected.extend(b.rejected);
+        // Pass 2, stream order: lateness and the watermark; repeats of an id first seen in
+        // this batch compare with what the table holds by then. Afterwards the events admitted
+        // are the `New` ones.
         for (k, event) in events.iter().enumerate() {
-            let fingerprint = fingerprints[k];
             let (verdict, recorded) = match verdicts[k] {
                 Verdict::Follower => match self.seen.get(event.id.0) {
-                    Some(first) if first == fingerprint => (Verdict::Duplicate, true),
+                    Some(first) if first == fingerprint(event) => (Verdict::Duplicate, true),
                     Some(_) => (Verdict::Conflict, true),
                     // The first occurrence was refused: this one stands on its own.
                     None => (Verdict::New, false),
@@ -710,111 +707,102 @@ impl Ledger {
                 }
                 _ => {
                     if !recorded {
-                        self.seen.insert(event.id.0, fingerprint);
+                        self.seen.insert(event.id.0, fingerprint(event));
                     }
                     self.watermark = Some(self.watermark.map_or(event.time, |w| w.max(event.time)));
-                    horizons[k] = self.settle_before().unwrap_or(event.time);
                     report.accepted += 1;
                     Verdict::New
                 }
             };
         }
         report.rejected.sort_unstable_by_key(|r| r.index);
-        // Pass 4: the operations, and their positions looked up in position-bucket order.
-        let mut legs: Vec<Leg> = Vec::with_capacity(report.accepted);
-        for (k, event) in events.iter().enumerate() {
-            if verdicts[k] == Verdict::New {
-                self.legs_of(event, k, horizons[k], &mut legs);
-            }
-        }
-        let slots = self.resolve_slots(&legs, parallel);
-        // Pass 5, position order (stream order within a position): apply. Two threads take
-        // the positions below and above the middle one, each sorting its part.
-        let middle = self.slots.len() / 2;
-        let mut order: [Vec<u64>; 2] =
-            [Vec::with_capacity(slots.len() / 2 + 64), Vec::with_capacity(slots.len() / 2 + 64)];
-        for (k, &slot) in slots.iter().enumerate() {
-            order[usize::from(slot as usize >= middle)].push(u64::from(slot) << 32 | k as u64);
-        }
+        // Pass 3, per position shard, each on its own thread: the operations of the events
+        // admitted whose position is in the shard, their positions looked up in
+        // bucket order and their operations applied (in stream order within a position).
         let shortage = self.config.shortage;
-        let (low_slots, high_slots) = self.slots.split_at_mut(middle);
-        let [low, high] = &mut order;
-        let legs = &legs;
-        let (mut reordered, r1) = both(
+        let [i0, i1] = self.index.shards_mut();
+        let [s0, s1] = &mut self.slots;
+        let [j0, j1] = &mut self.journals;
+        let [l0, l1] = legs;
+        let admitted = (events, &verdicts[..]);
+        let (a, b) = both(
             parallel,
-            || apply_legs(low_slots, 0, low, legs, shortage),
-            || apply_legs(high_slots, middle, high, legs, shortage),
+            || apply_shard(Shard { index: i0, slots: s0, journal: j0, number: 0 }, admitted, (l0, q0, g0), shortage),
+            || apply_shard(Shard { index: i1, slots: s1, journal: j1, number: 1 }, admitted, (l1, q1, g1), shortage),
         );
-        reordered.extend(r1);
+        // Positions new to the ledger, in the order of their first operation.
+        let mut fresh = a.fresh;
+        fresh.extend(b.fresh);
+        fresh.sort_unstable();
+        self.touched.extend(fresh.iter().map(|&(_, handle)| handle));
+        let mut reordered = a.reordered;
+        reordered.extend(b.reordered);
         reordered.sort_unstable();
         reordered.dedup();
         report.reordered = reordered.len();
+        if let Some(horizon) = self.settle_before() {
+            for journal in &mut self.journals {
+                journal.trim(horizon);
+            }
+        }
+        self.scratch = scratch;
         report
+    }
+
+    /// The shard and slot of a position handle (see [`Ledger::touched`]).
+    fn slot(&self, handle: u32) -> (usize, &Slot) {
+        let shard = handle as usize & 1;
+        (shard, &self.slots[shard][handle as usize >> 1])
     }
 
     fn settle_before(&self) -> Option<Duration> {
         self.watermark.map(|w| Duration(w.0.saturating_sub(self.config.lateness.0)))
     }
+}
 
-    /// The slot of each leg, creating the positions not seen before in the order they first
-    /// occur.
-    fn resolve_slots(&mut self, legs: &[Leg], parallel: bool) -> Vec<u32> {
-        // Per position shard: (order key, leg), sorted on the shard's thread.
-        let mut by_key: [Vec<(u64, u32)>; 2] =
-            [Vec::with_capacity(legs.len() / 2 + 64), Vec::with_capacity(legs.len() / 2 + 64)];
-        for (k, leg) in legs.iter().enumerate() {
-            let order_key = IdTable::order_key(leg.key);
-            by_key[Sharded::shard_of(order_key)].push((order_key, k as u32));
+/// The operations an admitted event makes on the positions of `shard` (a transfer makes two,
+/// which may lie in different shards).
+fn legs_of(event: &Event, index: usize, shard: usize, legs: &mut Vec<Leg>) {
+    let sequence = match event.kind {
+        EventKind::SensorReading { sequence, .. } => sequence,
+        _ => 0,
+    };
+    let step = |op| Step { time: event.time, sequence, id: event.id, op };
+    let index = index as u32;
+    let mut push = |location, op, destination| {
+        let order_key = IdTable::order_key(key(event.sku, location));
+        if Sharded::shard_of(order_key) == shard {
+            legs.push(Leg { order_key, index, destination, step: step(op) });
         }
-        let mut slots = vec![0u32; legs.len()];
-        let [i0, i1] = self.index.shards();
-        let [k0, k1] = &mut by_key;
-        let ((found0, fresh0), (found1, fresh1)) = both(parallel, || look_up(i0, k0, 0), || look_up(i1, k1, 1));
-        for (k, slot) in found0.into_iter().chain(found1) {
-            slots[k as usize] = slot;
+    };
+    match event.kind {
+        EventKind::Transfer { quantity, to } => {
+            push(event.location, Op::Issue { quantity, from_allocated: false }, false);
+            push(to, Op::Receipt { quantity, order: None }, true);
         }
-        // (first leg, shard, its group in the shard's list) of every position new to the
-        // ledger.
-        let mut fresh = fresh0;
-        fresh.extend(fresh1);
-        fresh.sort_unstable();
-        for (_, shard, g) in fresh {
-            let by_key = &by_key[shard as usize];
-            let order_key = by_key[g as usize].0;
-            let key = IdTable::key_of(order_key);
-            let slot = self.slots.len() as u32;
-            self.slots.push(Slot {
-                sku: SkuId((key >> 32) as u32),
-                location: LocationId(key as u32),
-                last: None,
-                settled: Position::default(),
-                window: VecDeque::new(),
-                current: Position::default(),
-            });
-            self.index.insert(key, u64::from(slot) + 1);
-            for &(_, k) in by_key[g as usize..].iter().take_while(|(o, _)| *o == order_key) {
-                slots[k as usize] = slot;
-            }
-        }
-        slots
+        kind => push(event.location, op_of(kind), false),
     }
+}
 
-    /// The operations an admitted event makes on positions (two for a transfer).
-    fn legs_of(&self, event: &Event, index: usize, horizon: Duration, legs: &mut Vec<Leg>) {
-        let sequence = match event.kind {
-            EventKind::SensorReading { sequence, .. } => sequence,
-            _ => 0,
+impl PartialEq for Ledger {
+    /// Equal when they hold the same positions (first touched in the same order, with the
+    /// same current state and the same operations in the lateness window), the same event ids
+    /// and the same settings: where positions and journal entries lie in memory, which depends
+    /// on how the events were batched, does not matter.
+    fn eq(&self, other: &Self) -> bool {
+        let horizon = self.settle_before().unwrap_or(Duration(i64::MIN));
+        let same_position = |(&a, &b): (&u32, &u32)| {
+            let ((s, x), (t, y)) = (self.slot(a), other.slot(b));
+            (x.sku, x.location, x.last(), &x.current) == (y.sku, y.location, y.last(), &y.current)
+                && x.window(&self.journals[s], horizon).eq(y.window(&other.journals[t], horizon))
         };
-        let step = |op| Step { time: event.time, sequence, id: event.id, op };
-        let index = index as u32;
-        let leg = |location, op| Leg { key: key(event.sku, location), index, horizon, step: step(op) };
-        match event.kind {
-            EventKind::Transfer { quantity, to } => {
-                legs.push(leg(event.location, Op::Issue { quantity, from_allocated: false }));
-                legs.push(leg(to, Op::Receipt { quantity, order: None }));
-            }
-            kind => legs.push(leg(event.location, op_of(kind))),
-        }
+        self.config == other.config
+            && self.skus == other.skus
+            && self.locations == other.locations
+            && self.watermark == other.watermark
+            && self.seen == other.seen
+            && self.touched.len() == other.touched.len()
+            && self.touched.iter().zip(&other.touched).all(same_position)
     }
 }
 
@@ -833,13 +821,44 @@ fn both<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl 
     })
 }
 
-/// Pass 2 of a batch on one shard: `by_id` (order key, stream index), all of `table`'s
-/// shard, sorted here. Compares with the ids ingested before and records the first occurrence of
-/// each new id (pass 3 takes it back if it is too late). Equal order keys are equal ids (the
-/// key is a bijection), adjacent and in stream order. Returns the verdicts by stream index.
-fn check_ids(table: &mut IdTable, by_id: &mut [(u64, u32)], fingerprints: &[u64]) -> Vec<(u32, Verdict)> {
-    by_id.sort_unstable();
-    let mut out = Vec::with_capacity(by_id.len());
+/// What [`check_ids`] decided.
+struct Checked {
+    /// (stream index, verdict) of the valid events of the shard.
+    verdicts: Vec<(u32, Verdict)>,
+    /// The invalid events of the shard, in stream order.
+    rejected: Vec<Rejected>,
+}
+
+/// Pass 1 of a batch on one id shard (`table`, number `shard`): validates the shard's events,
+/// then compares their ids with the ids ingested before in bucket order and records the first
+/// occurrence of each new id (pass 2 takes it back if it is too late). Equal order keys are
+/// equal ids (the key is a bijection), adjacent and in stream order after the sort.
+///
+/// `by_id` and `spare` are working memory.
+fn check_ids(
+    table: &mut IdTable,
+    events: &[Event],
+    shard: usize,
+    (skus, locations): (usize, usize),
+    by_id: &mut Vec<(u64, u64, u32)>,
+    spare: &mut Vec<(u64, u64, u32)>,
+) -> Checked {
+    // (order key, fingerprint, stream index).
+    by_id.clear();
+    let mut rejected = Vec::new();
+    for (k, event) in events.iter().enumerate() {
+        let order_key = IdTable::order_key(event.id.0);
+        if Sharded::shard_of(order_key) != shard {
+            continue;
+        }
+        match validate(event, skus, locations) {
+            Ok(()) => by_id.push((order_key, fingerprint(event), k as u32)),
+            Err(reason) => rejected.push(Rejected { index: k, id: event.id, reason }),
+        }
+    }
+    table.reserve(by_id.len());
+    sort_by_order_key(by_id, spare, |x| x.0);
+    let mut verdicts = Vec::with_capacity(by_id.len());
     let mut g = 0;
     let mut touched = 0;
     while g < by_id.len() {
@@ -847,88 +866,134 @@ fn check_ids(table: &mut IdTable, by_id: &mut [(u64, u32)], fingerprints: &[u64]
             touched = (g + TOUCH_AHEAD).min(by_id.len());
             std::hint::black_box(table.touch(by_id[g..touched].iter().map(|x| x.0)));
         }
-        let order_key = by_id[g].0;
-        let end = g + by_id[g..].iter().take_while(|(o, _)| *o == order_key).count();
-        let first = by_id[g].1;
+        let (order_key, first_fingerprint, first) = by_id[g];
+        let end = g + by_id[g..].iter().take_while(|x| x.0 == order_key).count();
         let id = IdTable::key_of(order_key);
         match table.get(id) {
             Some(seen) => {
-                for &(_, k) in &by_id[g..end] {
-                    let same = seen == fingerprints[k as usize];
-                    out.push((k, if same { Verdict::Duplicate } else { Verdict::Conflict }));
+                for &(_, fingerprint, k) in &by_id[g..end] {
+                    verdicts.push((k, if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict }));
                 }
             }
             None => {
-                table.insert(id, fingerprints[first as usize]);
-                out.push((first, Verdict::New));
-                out.extend(by_id[g + 1..end].iter().map(|&(_, k)| (k, Verdict::Follower)));
+                table.insert(id, first_fingerprint);
+                verdicts.push((first, Verdict::New));
+                verdicts.extend(by_id[g + 1..end].iter().map(|&(_, _, k)| (k, Verdict::Follower)));
             }
         }
         g = end;
     }
-    out
+    Checked { verdicts, rejected }
 }
 
-/// Position lookups on shard `shard`: `by_key` (order key, leg), all of `table`'s shard,
-/// sorted here. Returns (leg, slot) for the positions found and (first leg, shard, group start
-/// in `by_key`) for each position not found.
+/// One position shard of a ledger, lent to a thread.
+struct Shard<'a> {
+    index: &'a mut IdTable,
+    slots: &'a mut Vec<Slot>,
+    journal: &'a mut Journal,
+    number: u32,
+}
+
+/// What [`apply_shard`] did.
+struct Applied {
+    /// (first leg's ordinal, handle) of each position created.
+    fresh: Vec<(u64, u32)>,
+    /// Batch indices of the events that went before the end of their position's history.
+    reordered: Vec<u32>,
+}
+
+/// Pass 3 on one position shard: the legs of the admitted events (`New` in `verdicts`) on
+/// the shard's positions, in stream order, sorted by position bucket (stream order within a
+/// position). Looks the positions up in bucket order, with their index entries and slots asked
+/// for ahead (see [`AHEAD`]), and applies each position's legs. Positions not seen before are
+/// created afterwards, in bucket order.
+///
+/// `legs`, `spare` and `groups` are working memory.
 #[allow(clippy::type_complexity)]
-fn look_up(table: &IdTable, by_key: &mut [(u64, u32)], shard: u32) -> (Vec<(u32, u32)>, Vec<(u32, u32, u32)>) {
-    by_key.sort_unstable();
-    let mut found = Vec::with_capacity(by_key.len());
-    let mut fresh = Vec::new();
-    let mut g = 0;
-    let mut touched = 0;
-    while g < by_key.len() {
-        if g >= touched {
-            touched = (g + TOUCH_AHEAD).min(by_key.len());
-            std::hint::black_box(table.touch(by_key[g..touched].iter().map(|x| x.0)));
+fn apply_shard(
+    shard: Shard<'_>,
+    (events, verdicts): (&[Event], &[Verdict]),
+    (legs, spare, groups): (&mut Vec<Leg>, &mut Vec<Leg>, &mut Vec<(u32, u32)>),
+    shortage: ShortagePolicy,
+) -> Applied {
+    let Shard { index, slots, journal, number } = shard;
+    legs.clear();
+    for (k, event) in events.iter().enumerate() {
+        if verdicts[k] == Verdict::New {
+            legs_of(event, k, number as usize, legs);
         }
-        let (order_key, first) = by_key[g];
-        let end = g + by_key[g..].iter().take_while(|(o, _)| *o == order_key).count();
-        match table.get(IdTable::key_of(order_key)) {
-            Some(slot) => found.extend(by_key[g..end].iter().map(|&(_, k)| (k, slot as u32 - 1))),
-            None => fresh.push((first, shard, g as u32)),
-        }
-        g = end;
     }
-    (found, fresh)
+    sort_by_order_key(legs, spare, |leg| leg.order_key);
+    let legs = &*legs;
+    let mut reordered = Vec::new();
+    let mut apply_group = |slot: &mut Slot, group: &[Leg], reordered: &mut Vec<u32>| {
+        for leg in group {
+            if slot.push(journal, leg.step, shortage) {
+                reordered.push(leg.index);
+            }
+        }
+    };
+    // (first leg's ordinal, group start, group end) of each position not in the index.
+    let mut missing: Vec<(u64, u32, u32)> = Vec::new();
+    // The positions of the shard's legs: (group start, slot or u32::MAX), and a pipeline over
+    // them: the index bucket of group g + 2D is asked for, group g + D looked up and its slot
+    // asked for, group g applied.
+    groups.clear();
+    let mut g = 0;
+    while g < legs.len() {
+        groups.push((g as u32, u32::MAX));
+        let order_key = legs[g].order_key;
+        g += legs[g..].iter().take_while(|leg| leg.order_key == order_key).count();
+    }
+    groups.push((legs.len() as u32, u32::MAX));
+    let count = groups.len() - 1;
+    for i in 0..count.min(2 * AHEAD) {
+        index.prefetch(legs[groups[i].0 as usize].order_key);
+    }
+    let look_up = |index: &IdTable, slots: &[Slot], groups: &mut [(u32, u32)], i: usize| {
+        let order_key = legs[groups[i].0 as usize].order_key;
+        if let Some(slot) = index.get(IdTable::key_of(order_key)) {
+            groups[i].1 = slot as u32 - 1;
+            slots[slot as usize - 1].prefetch();
+        }
+    };
+    for i in 0..count.min(AHEAD) {
+        look_up(index, slots, groups, i);
+    }
+    for i in 0..count {
+        if i + 2 * AHEAD < count {
+            index.prefetch(legs[groups[i + 2 * AHEAD].0 as usize].order_key);
+        }
+        if i + AHEAD < count {
+            look_up(index, slots, groups, i + AHEAD);
+        }
+        let (start, slot) = groups[i];
+        let end = groups[i + 1].0 as usize;
+        if slot == u32::MAX {
+            missing.push((legs[start as usize].ordinal(), start, end as u32));
+        } else {
+            apply_group(&mut slots[slot as usize], &legs[start as usize..end], &mut reordered);
+        }
+    }
+    // Created in bucket order, so that the positions of a batch form a run in bucket order.
+    let mut fresh = Vec::with_capacity(missing.len());
+    for (first, start, end) in missing {
+        let key = IdTable::key_of(legs[start as usize].order_key);
+        let at = slots.len() as u32;
+        let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
+        apply_group(&mut slot, &legs[start as usize..end as usize], &mut reordered);
+        slots.push(slot);
+        index.insert(key, u64::from(at) + 1);
+        fresh.push((first, at << 1 | number));
+    }
+    Applied { fresh, reordered }
 }
 
-/// Pass 5 on the positions `slots` (the ledger's from index `offset`): applies the legs of
-/// `order` (slot << 32 | leg, every slot in range, sorted here) and returns the batch indices of
-/// the events that went before the end of their position's window.
-fn apply_legs(
-    slots: &mut [Slot],
-    offset: usize,
-    order: &mut [u64],
-    legs: &[Leg],
-    shortage: ShortagePolicy,
-) -> Vec<u32> {
-    order.sort_unstable();
-    let order = &*order;
-    let mut reordered = Vec::new();
-    for (n, &key) in order.iter().enumerate() {
-        if n % TOUCH_AHEAD == 0 {
-            let ahead = &order[n..(n + TOUCH_AHEAD).min(order.len())];
-            // The legs too: they are in stream order, read here in position order.
-            let sink = ahead.iter().fold(0u64, |acc, &o| {
-                let slot = &slots[(o >> 32) as usize - offset];
-                let leg = &legs[(o & u64::from(u32::MAX)) as usize];
-                acc ^ slot.last.map_or(0, |l| l.1)
-                    ^ slot.current.on_hand.to_bits()
-                    ^ slot.window.len() as u64
-                    ^ leg.step.sequence
-                    ^ leg.horizon.0 as u64
-            });
-            std::hint::black_box(sink);
-        }
-        let leg = &legs[(key & u64::from(u32::MAX)) as usize];
-        if slots[(key >> 32) as usize - offset].push(leg.step, leg.horizon, shortage) {
-            reordered.push(leg.index);
-        }
+impl Leg {
+    /// Its place in the batch's legs: by event, the origin of a transfer first.
+    fn ordinal(&self) -> u64 {
+        u64::from(self.index) << 1 | u64::from(self.destination)
     }
-    reordered
 }
 
 /// The index key of a position.
@@ -951,14 +1016,15 @@ enum Verdict {
     Follower,
 }
 
-/// An admitted operation on one position, with the settling horizon at its place in the
-/// stream.
+/// An admitted operation on one position.
+#[derive(Clone, Copy)]
 struct Leg {
-    /// The position's key.
-    key: u64,
+    /// The order key of the position's key.
+    order_key: u64,
     /// Index of its event in the batch.
     index: u32,
-    horizon: Duration,
+    /// Whether it is the second leg of its event (a transfer's destination).
+    destination: bool,
     step: Step,
 }
 
@@ -1078,124 +1144,10 @@ fn fingerprint(event: &Event) -> u64 {
     h.finish() | 1
 }
 
-impl Slot {
-    /// Adds an entry; returns whether it went before the end of the window (a replay).
-    ///
-    /// Settling is only an optimisation (it bounds memory and replay length), so an in-order
-    /// entry settles the window only once it holds [`SETTLE_AT`] entries: most events then
-    /// touch the current state alone.
-    fn push(&mut self, entry: Step, horizon: Duration, shortage: ShortagePolicy) -> bool {
-        let in_order = self.last.is_none_or(|last| last <= entry.key());
-        if in_order {
-            self.last = Some(entry.key());
-            apply(&mut self.current, &entry, shortage);
-            self.window.push_back(entry);
-            if self.window.len() >= SETTLE_AT {
-                self.settle(horizon, shortage);
-            }
-            return false;
-        }
-        self.settle(horizon, shortage);
-        let at = self.window.partition_point(|e| e.key() <= entry.key());
-        self.window.insert(at, entry);
-        assign(&mut self.current, &self.settled);
-        for e in &self.window {
-            apply(&mut self.current, e, shortage);
-        }
-        true
-    }
-
-    /// Folds the window's entries older than `horizon` into the settled state.
-    fn settle(&mut self, horizon: Duration, shortage: ShortagePolicy) {
-        let old = self.window.partition_point(|e| e.time < horizon);
-        if old == 0 {
-            return;
-        }
-        if old == self.window.len() {
-            // The current state is exactly the fold of everything.
-            assign(&mut self.settled, &self.current);
-            self.window.clear();
-        } else {
-            for e in self.window.drain(..old) {
-                apply(&mut self.settled, &e, shortage);
-            }
-        }
-    }
-}
+/// How many positions ahead the apply pass looks up its positions (and twice as many ahead
+/// asks for their index entries).
+const AHEAD: usize = 40;
 
 /// Entries whose memory a batch pass reads ahead (see `IdTable::touch`): enough misses to
 /// overlap, few enough that their lines stay in the cache.
 const TOUCH_AHEAD: usize = 256;
-
-/// Window length at which an in-order entry settles its position's window.
-const SETTLE_AT: usize = 4;
-
-/// `*dst = src.clone()`, reusing `dst`'s order list allocation.
-fn assign(dst: &mut Position, src: &Position) {
-    let mut orders = std::mem::take(&mut dst.open_orders);
-    orders.clone_from(&src.open_orders);
-    *dst = Position { open_orders: orders, ..*src };
-}
-
-/// Applies one operation to a position: the ledger's semantics, in one place.
-fn apply(p: &mut Position, entry: &Step, shortage: ShortagePolicy) {
-    p.last_event = Some(p.last_event.map_or(entry.time, |t| t.max(entry.time)));
-    match entry.op {
-        Op::Receipt { quantity, order } => {
-            p.received += quantity;
-            let filled = quantity.min(p.backorders);
-            p.backorders -= filled;
-            p.on_hand += quantity - filled;
-            if let Some(order) = order {
-                if let Some(k) = p.open_orders.iter().position(|o| o.order == order) {
-                    let open = &mut p.open_orders[k];
-                    open.remaining -= quantity;
-                    if open.remaining <= 0.0 {
-                        p.open_orders.remove(k);
-                    }
-                }
-            }
-        }
-        Op::Issue { quantity, from_allocated } => {
-            p.issued += quantity;
-            if from_allocated {
-                p.allocated -= quantity.min(p.allocated);
-            }
-            let served = quantity.min(p.on_hand);
-            p.on_hand -= served;
-            match shortage {
-                ShortagePolicy::Backorder => p.backorders += quantity - served,
-                ShortagePolicy::LostSales => p.lost_sales += quantity - served,
-            }
-        }
-        Op::Adjust { delta } => {
-            let applied = delta.max(-p.on_hand);
-            p.on_hand += applied;
-            p.corrections += applied;
-            p.unabsorbed += applied - delta;
-        }
-        Op::Count { counted } => {
-            p.corrections += counted - p.on_hand;
-            p.on_hand = counted;
-        }
-        Op::Reading { level, device, sequence } => {
-            p.reading_correction = level - p.on_hand;
-            p.corrections += p.reading_correction;
-            p.on_hand = level;
-            p.previous_reading = p.last_reading;
-            p.last_reading = Some(Reading { time: entry.time, level, device, sequence });
-        }
-        Op::Placed { order, quantity, due, supplier } => {
-            let open = OpenOrder { order, supplier, remaining: quantity, due };
-            match p.open_orders.iter().position(|o| o.order == order) {
-                Some(k) if quantity == 0.0 => _ = p.open_orders.remove(k),
-                Some(k) => p.open_orders[k] = open,
-                None if quantity == 0.0 => {}
-                None => p.open_orders.push(open),
-            }
-        }
-        Op::Cancelled { order } => p.open_orders.retain(|o| o.order != order),
-        Op::Allocate { quantity } => p.allocated += quantity,
-        Op::Release { quantity } => p.allocated -= quantity.min(p.allocated),
-    }
-}

@@ -15,8 +15,10 @@
 pub mod analytics;
 mod error;
 pub mod forecast;
+mod history;
 mod ledger;
 pub mod policy;
+mod prefetch;
 #[doc(hidden)]
 pub mod properties;
 pub mod replenish;
