@@ -10,7 +10,8 @@
 //! 2. **Days and waves**: a supplier's visiting days are spread evenly over its open
 //!    production days, with the offset that levels the daily volume; a day's visits are
 //!    spread evenly over the waves its pickup windows allow (every k-th wave when the number
-//!    of visits divides the number of those waves), with the offset that levels the load.
+//!    of visits divides the number of those waves), with the offset that levels the load,
+//!    avoiding waves where a pickup's loading would not fit the supplier's opening hours.
 //! 3. **Quantities**: each pickup collects, per part, what the plant consumed since the
 //!    previous pickup, in whole containers ([`stock`]); empties of returnable containers go back
 //!    at the next pickup.
@@ -21,8 +22,15 @@
 //! 5. **Direct or milk run**: a supplier whose loops' saving from dropping it exceeds its direct
 //!    cost (own round trip, or a carrier's rate card) ships directly.
 //! 6. **Improvement**: neighbouring frequencies of each supplier are tried and kept when the
-//!    re-planned total (transport + holding) is lower; the plan where every supplier is
-//!    collected daily is planned too, and the cheaper of the two is returned.
+//!    re-planned plan ranks better; a supplier with a part over its storage limit at the routed
+//!    arrival times gets the next higher frequency, one with a pickup no vehicle can serve
+//!    ships directly. Plans rank by pickups left unrouted, then by container places needed
+//!    beyond the storage limits (a part over its limit by `x` needs `ceil(x)`), then by total
+//!    (transport + holding).
+//! 7. **Finalists**: the improved plan is routed at full effort, keeping per (day, wave) the
+//!    quick loops where they rank better or where the full effort's timetable would push a
+//!    part over its limit; the plans where every supplier is collected daily by milk run, or
+//!    ships directly daily, are planned too, and the best ranked is returned.
 //!
 //! A truck can run one loop per wave, so a day's fleet is the most loops of a type in one
 //! wave, and a vehicle's fixed cost is paid once per day it is used.
@@ -34,6 +42,7 @@ mod types;
 mod whatif;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use milkrun_cost::baseline::{direct_baseline, DirectMode, DirectSupplier, RateCard};
 use milkrun_cost::emissions::{
@@ -42,7 +51,7 @@ use milkrun_cost::emissions::{
 use milkrun_cost::sharing::{proportional_to_stand_alone, shapley, Coalition, Game};
 use milkrun_cost::tariff::Tariff;
 use milkrun_model::{
-    Duration, Job, Kilograms, Load, Money, Problem, ProblemData, SiteId, Stop, TimeWindow, Visit, Weekday,
+    Duration, Job, Kilograms, Load, Money, PartId, Problem, ProblemData, SiteId, Stop, TimeWindow, Visit, Weekday,
 };
 use milkrun_routing::{Solver, SolverConfig};
 
@@ -140,9 +149,13 @@ impl MilkRunPlannerBuilder {
         self.planner.max_candidates = n;
         self
     }
-    /// Stops the improvement after this long (default: no limit). The finalists are still
-    /// routed at full effort after it. With a time limit, the plan depends on the machine's
-    /// speed; without, the same seed gives the same plan.
+    /// Plans within about this long (default: no limit). The time routing the first whole week
+    /// at the quick effort takes is the unit of the budget: the improvement stops early
+    /// enough to leave the storage repair, the policy screens and the finalists' routing
+    /// their time, and the finalists' engine calls share what is left (each gets a time limit
+    /// and starts from the loops the quick effort found). Validation and that first week are
+    /// not cut: a limit shorter than they take is overrun. With a time limit, the plan depends
+    /// on the machine's speed; without, the same seed gives the same plan.
     #[must_use]
     pub fn time_limit(mut self, limit: std::time::Duration) -> Self {
         self.planner.time_limit = Some(limit);
@@ -229,14 +242,97 @@ struct Schedule {
 /// of a previous plan to start from per (day, wave) (re-planning).
 struct Effort {
     iterations: u64,
+    /// When the engine calls should be done by, if the planner has a time limit: each gets
+    /// its share of the time left.
+    deadline: Option<Instant>,
     cache: LoopCache,
     warm: WarmLoops,
+    /// Per job set, loops to start the routing from (a finalist's quick loops).
+    starts: HashMap<CacheKey, Vec<(usize, Vec<SiteId>)>>,
 }
 
 impl Effort {
     fn new(iterations: u64) -> Self {
-        Self { iterations, cache: LoopCache::new(), warm: WarmLoops::new() }
+        Self { iterations, deadline: None, cache: LoopCache::new(), warm: WarmLoops::new(), starts: HashMap::new() }
     }
+}
+
+/// The shortest time an engine call is given under a time limit (it always builds and
+/// improves a first solution; this is time for some iterations on top).
+const MIN_SOLVE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The time budget of one planning call ([`MilkRunPlannerBuilder::time_limit`]), in units of
+/// the time routing a whole week at the quick effort took (the first evaluation).
+struct Budget {
+    started: Instant,
+    limit: Option<std::time::Duration>,
+    week: std::time::Duration,
+    /// Simple policies to be screened at the quick effort after the improvement.
+    screens: u32,
+}
+
+impl Budget {
+    /// The time the finalists need: the improved plan's full routing (a week, or a fifth of
+    /// the limit if longer) and the policies' screens (a week each).
+    fn finals(&self, limit: std::time::Duration) -> std::time::Duration {
+        self.week * self.screens + self.week.max(limit / 5)
+    }
+
+    /// Whether the improvement must stop: one more candidate (up to a week), the storage
+    /// repair (a week) and the finalists might no longer fit.
+    fn improvement_over(&self) -> bool {
+        self.limit.is_some_and(|limit| self.started.elapsed() + self.week * 2 + self.finals(limit) >= limit)
+    }
+
+    /// Whether a storage repair round (up to a week) no longer fits before the finalists.
+    fn repair_over(&self) -> bool {
+        self.limit.is_some_and(|limit| self.started.elapsed() + self.week + self.finals(limit) >= limit)
+    }
+
+    /// The time the limit leaves `weeks` quick weeks before its end.
+    fn deadline(&self, weeks: f64) -> Option<Instant> {
+        self.limit.map(|limit| self.started + limit.saturating_sub(self.week.mul_f64(weeks)))
+    }
+}
+
+/// How plans compare: fewer pickups left unrouted first, then fewer container places needed
+/// beyond the storage limits (a part over its limit by `x` containers needs `ceil(x)` more
+/// places: a plan within the limits beats one with tiny overflows whatever the cost), then the
+/// lower total cost.
+type Rank = (usize, u64, Money);
+
+fn rank(plan: &MilkRunPlan) -> Rank {
+    let unrouted = plan.issues.iter().filter(|i| matches!(i, PlanIssue::Unrouted { .. })).count();
+    let places = plan
+        .issues
+        .iter()
+        .map(|i| match i {
+            PlanIssue::StorageExceeded { peak, max, .. } => (peak - f64::from(*max) - 1e-6).ceil().max(1.0) as u64,
+            PlanIssue::Unrouted { .. } => 0,
+        })
+        .sum();
+    (unrouted, places, plan.kpis.total)
+}
+
+/// The parts over their storage limits in `plan`.
+fn overflowing(plan: &MilkRunPlan) -> impl Iterator<Item = PartId> + '_ {
+    plan.issues.iter().filter_map(|i| match i {
+        PlanIssue::StorageExceeded { part, .. } => Some(*part),
+        PlanIssue::Unrouted { .. } => None,
+    })
+}
+
+/// How the loops of one (day, wave) compare: pickups left out, then cost (variable, plus each
+/// loop's vehicle's fixed cost).
+fn routed_rank(ctx: &Ctx<'_>, loops: &[RoutedLoop]) -> (usize, i64) {
+    let types = ctx.network.vehicle_types();
+    let unrouted = loops.iter().map(|l| l.unrouted.len()).sum();
+    let cost = loops
+        .iter()
+        .filter(|l| !l.stops.is_empty())
+        .map(|l| l.variable_cost + types[l.vehicle_type].fixed_cost.get())
+        .sum();
+    (unrouted, cost)
 }
 
 /// Per (day, wave): the loops to start the routing from, as (vehicle type, sites in order).
@@ -257,7 +353,7 @@ type LoopCache = HashMap<CacheKey, Routed>;
 type CacheKey = (SlotKey, Option<(u32, usize)>);
 
 /// A loop as solved, with pickups as positions in its job list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct RoutedLoop {
     vehicle_type: usize,
     departure: Duration,
@@ -306,6 +402,7 @@ impl MilkRunPlanner {
         inbound: &Inbound,
         mut progress: impl FnMut(&PlanningStep),
     ) -> Result<MilkRunPlan, Error> {
+        let started = Instant::now();
         let ctx = self.context(network, inbound)?;
         // Candidates are compared with a quick routing effort, the finalists with the full one.
         let mut quick = Effort::new(self.quick_iterations());
@@ -315,19 +412,39 @@ impl MilkRunPlanner {
             milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
         });
         let first = self.evaluate(&ctx, &start, &mut quick, false)?;
-        let best = (first.issues.len(), first.kpis.total);
-        progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: best.1, kept: true });
+        // The daily milk run is screened at the quick effort on large plants, unless some of
+        // its pickups no vehicle can serve (it then ranks below a plan that serves them all).
+        let screens = policy_schedule(&ctx, SimplePolicy::DailyMilkRun).map_or(0, |daily| {
+            let pickups: usize = daily.slots.iter().map(Vec::len).sum();
+            u32::from(pickups > LARGE_PLANT && jobs(&ctx, &daily).issues.is_empty())
+        });
+        let budget = Budget { started, limit: self.time_limit, week: started.elapsed(), screens };
+        progress(&PlanningStep::Candidate { what: "starting frequencies".into(), total: first.kpis.total, kept: true });
         let movable = vec![true; ctx.suppliers.len()];
-        let (mut best_schedule, best) = self.improve(&ctx, start, best, &movable, &mut quick, &mut progress)?;
+        let (mut best_schedule, best) =
+            self.improve(&ctx, start, rank(&first), &movable, &mut quick, &budget, &mut progress)?;
 
         // Finalists at full effort: the improved plan, and the simple policy of collecting
-        // every supplier on every open production day (the plan is never worse than it).
-        let improved = self.evaluate(&ctx, &best_schedule, &mut full, false)?;
-        let mut chosen = (improved.issues.len(), improved.kpis.total);
-        progress(&PlanningStep::Candidate { what: "improved plan, full effort".into(), total: chosen.1, kept: true });
+        // every supplier on every open production day (the plan is never worse than it). Under
+        // a time limit, the improved plan's routing leaves a quick week for each policy screen.
+        full.deadline = budget.deadline(f64::from(screens));
+        let improved = self.finalist(&ctx, &best_schedule, &mut quick, &mut full)?;
+        let mut chosen = rank(&improved);
+        progress(&PlanningStep::Candidate {
+            what: "improved plan, full effort".into(),
+            total: improved.kpis.total,
+            kept: true,
+        });
+        full.deadline = budget.deadline(0.0);
         for policy in [SimplePolicy::DailyMilkRun, SimplePolicy::DailyDirect] {
             let Some(schedule) = policy_schedule(&ctx, policy) else { continue };
             if schedule == best_schedule {
+                continue;
+            }
+            // Pickups no routing can serve (too big for any vehicle, loading too long for the
+            // supplier's hours) rank the policy below a plan with fewer of them unrouted; it is
+            // not routed (nor reported as a candidate).
+            if jobs(&ctx, &schedule).issues.len() > chosen.0 {
                 continue;
             }
             // On large plants (more than LARGE_PLANT pickups a week) the policy is screened at
@@ -335,28 +452,131 @@ impl MilkRunPlanner {
             // the improved plan there: full-effort routing of a whole week dominates the
             // planning time. Below that size the comparison is always at full effort.
             let pickups: usize = schedule.slots.iter().map(Vec::len).sum();
-            if pickups > LARGE_PLANT && policy == SimplePolicy::DailyMilkRun {
-                let screen = self.evaluate(&ctx, &schedule, &mut quick, false)?;
-                let rank = (screen.issues.len(), screen.kpis.total.get() as f64);
-                if rank > (best.0, best.1.get() as f64 * 1.01) {
+            let screened = pickups > LARGE_PLANT && policy == SimplePolicy::DailyMilkRun;
+            if screened {
+                let screen = rank(&self.evaluate(&ctx, &schedule, &mut quick, false)?);
+                let within = Money((best.2.get() as f64 * 1.01) as i64);
+                if (screen.0, screen.1, screen.2) > (best.0, best.1, within) {
                     progress(&PlanningStep::Candidate {
                         what: format!("{policy:?} (screened)"),
-                        total: screen.kpis.total,
+                        total: screen.2,
                         kept: false,
                     });
                     continue;
                 }
             }
-            let plan = self.evaluate(&ctx, &schedule, &mut full, false)?;
-            // Fewer issues first (unrouted pickups, storage overflow), then cost.
-            let kept = (plan.issues.len(), plan.kpis.total) < chosen;
+            let plan = if screened {
+                self.finalist(&ctx, &schedule, &mut quick, &mut full)?
+            } else {
+                self.evaluate(&ctx, &schedule, &mut full, false)?
+            };
+            let kept = rank(&plan) < chosen;
             progress(&PlanningStep::Candidate { what: format!("{policy:?}"), total: plan.kpis.total, kept });
             if kept {
                 best_schedule = schedule;
-                chosen = (plan.issues.len(), plan.kpis.total);
+                chosen = rank(&plan);
             }
         }
         self.evaluate(&ctx, &best_schedule, &mut full, true)
+    }
+
+    /// Routes a finalist `schedule` at the `full` effort, keeping per (day, wave) the loops
+    /// of the `quick` effort (already routed) where they are cheaper or keep the plan within
+    /// storage limits the full effort's timetable would break: parts the quick plan keeps
+    /// within their limits but the full one does not take their suppliers' (day, wave)s back
+    /// to the quick loops, until no such part is left (at worst, the quick plan). The choice
+    /// is written into `full`'s loops, so later evaluations of the schedule agree.
+    fn finalist(
+        &self,
+        ctx: &Ctx<'_>,
+        schedule: &Schedule,
+        quick: &mut Effort,
+        full: &mut Effort,
+    ) -> Result<MilkRunPlan, Error> {
+        let fast = self.evaluate(ctx, schedule, quick, false)?;
+        let Jobs { pickups, by_slot, .. } = jobs(ctx, schedule);
+        let mut keys: Vec<((u32, usize), CacheKey, CacheKey)> = by_slot
+            .iter()
+            .map(|(&slot, members)| {
+                (slot, slot_key(&pickups, members, &quick.warm, slot), slot_key(&pickups, members, &full.warm, slot))
+            })
+            .collect();
+        keys.sort_unstable_by_key(|k| k.0);
+        // Under a time limit the full effort continues from the quick loops: whatever time is
+        // left improves on them.
+        if full.deadline.is_some() {
+            for (slot, q, f) in &keys {
+                let members = &by_slot[slot];
+                if let Some(Ok(loops)) = quick.cache.get(q) {
+                    let start = loops
+                        .iter()
+                        .filter(|l| !l.stops.is_empty())
+                        .map(|l| {
+                            let sites = l.stops.iter().map(|st| ctx.suppliers[pickups[members[st.0]].supplier].site);
+                            (l.vehicle_type, sites.collect())
+                        })
+                        .collect();
+                    full.starts.insert(f.clone(), start);
+                }
+            }
+        }
+        let mut plan = self.evaluate(ctx, schedule, full, false)?;
+        let own: Vec<Option<Routed>> = keys.iter().map(|k| full.cache.get(&k.2).cloned()).collect();
+        // Per (day, wave): the quick loops (true) or the full effort's own.
+        let mut choice = vec![false; keys.len()];
+        let mut best = (rank(&plan), choice.clone());
+        let set = |full: &mut Effort, choice: &[bool]| {
+            for ((_, q, f), (&fast, own)) in keys.iter().zip(choice.iter().zip(&own)) {
+                if let Some(r) = if fast { quick.cache.get(q) } else { own.as_ref() } {
+                    full.cache.insert(f.clone(), r.clone());
+                }
+            }
+        };
+        // 1. The cheaper loops of the two efforts per (day, wave).
+        let cost = |e: &Effort, k: &CacheKey| e.cache.get(k).and_then(|r| r.as_ref().ok()).map(|r| routed_rank(ctx, r));
+        for (c, (_, q, f)) in choice.iter_mut().zip(&keys) {
+            *c = matches!((cost(quick, q), cost(full, f)), (Some(a), Some(b)) if a < b);
+        }
+        if choice.iter().any(|&c| c) {
+            set(full, &choice);
+            plan = self.evaluate(ctx, schedule, full, false)?;
+            if rank(&plan) < best.0 {
+                best = (rank(&plan), choice.clone());
+            }
+        }
+        // 2. Parts within their limits at the quick timetable but not at this one: their
+        // suppliers' (day, wave)s take the quick loops.
+        let fast_over: Vec<PartId> = overflowing(&fast).collect();
+        for _ in 0..keys.len() {
+            let new_over: Vec<PartId> = overflowing(&plan).filter(|p| !fast_over.contains(p)).collect();
+            let suppliers: Vec<usize> = (0..ctx.suppliers.len())
+                .filter(|&s| ctx.suppliers[s].parts.iter().any(|p| new_over.contains(&p.flow.part)))
+                .collect();
+            let mut changed = false;
+            for (c, (slot, _, _)) in choice.iter_mut().zip(&keys) {
+                if !*c && suppliers.iter().any(|&s| schedule.slots[s].contains(slot)) {
+                    *c = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+            set(full, &choice);
+            plan = self.evaluate(ctx, schedule, full, false)?;
+            if rank(&plan) < best.0 {
+                best = (rank(&plan), choice.clone());
+            }
+        }
+        // 3. The quick plan itself if it still ranks better.
+        if rank(&fast) < best.0 {
+            best = (rank(&fast), vec![true; keys.len()]);
+        }
+        if best.1 != choice {
+            set(full, &best.1);
+            plan = self.evaluate(ctx, schedule, full, false)?;
+        }
+        Ok(plan)
     }
 
     /// Routing iterations of the quick effort candidates are compared with.
@@ -364,26 +584,25 @@ impl MilkRunPlanner {
         (self.iterations / 8).max(25)
     }
 
-    /// Improves `schedule` (priced `best` = (issues, total) at the quick effort): direct or
-    /// milk run, then neighbouring frequencies, for the `movable` suppliers, then storage
-    /// repair. Returns the best schedule and its (issues, total).
+    /// Improves `schedule` (ranked `best` at the quick effort): direct or milk run, then
+    /// neighbouring frequencies, for the `movable` suppliers, then storage repair. Returns the
+    /// best schedule and its rank.
+    #[allow(clippy::too_many_arguments)]
     fn improve(
         &self,
         ctx: &Ctx<'_>,
         schedule: Schedule,
-        mut best: (usize, Money),
+        mut best: Rank,
         movable: &[bool],
         quick: &mut Effort,
+        budget: &Budget,
         progress: &mut impl FnMut(&PlanningStep),
-    ) -> Result<(Schedule, (usize, Money)), Error> {
+    ) -> Result<(Schedule, Rank), Error> {
         let mut best_schedule = schedule;
         // Direct or milk run, then neighbouring frequencies, supplier by supplier, the most
         // promising (by the estimates) first, within the candidate budget and the time limit.
-        let started = std::time::Instant::now();
         let mut tried = 0usize;
-        let out_of_budget = |tried: usize| {
-            tried >= self.max_candidates || self.time_limit.is_some_and(|limit| started.elapsed() >= limit)
-        };
+        let out_of_budget = |tried: usize| tried >= self.max_candidates || budget.improvement_over();
         'rounds: for _ in 0..self.improve_rounds {
             let mut improved = false;
             let mut order: Vec<(f64, usize)> = (0..ctx.suppliers.len())
@@ -404,20 +623,18 @@ impl MilkRunPlanner {
                     }
                     tried += 1;
                     let plan = self.evaluate(ctx, &candidate, quick, false)?;
-                    let total = plan.kpis.total;
-                    // Fewer issues first (unrouted pickups, storage overflow), then cost.
-                    let kept = (plan.issues.len(), total) < best;
+                    let kept = rank(&plan) < best;
                     progress(&PlanningStep::Candidate {
                         what: format!(
                             "supplier '{}' {}",
                             ctx.network.sites()[ctx.suppliers[s].site.index()].name,
                             candidate.services[s]
                         ),
-                        total,
+                        total: plan.kpis.total,
                         kept,
                     });
                     if kept {
-                        best = (plan.issues.len(), total);
+                        best = rank(&plan);
                         best_schedule = candidate;
                         improved = true;
                     }
@@ -430,20 +647,19 @@ impl MilkRunPlanner {
         // Repair: a part over its storage limit at the routed arrival times (the frequencies
         // were chosen at nominal times) moves its supplier to the next higher frequency.
         for _ in 0..3 {
+            if budget.repair_over() {
+                break;
+            }
             let plan = self.evaluate(ctx, &best_schedule, quick, false)?;
-            let mut over: Vec<usize> = plan
-                .issues
-                .iter()
-                .filter_map(|i| match i {
-                    PlanIssue::StorageExceeded { part, .. } => {
-                        ctx.suppliers.iter().position(|s| s.parts.iter().any(|p| p.flow.part == *part))
-                    }
-                    _ => None,
-                })
+            let over: Vec<PartId> = overflowing(&plan).collect();
+            let over: Vec<usize> = (0..ctx.suppliers.len())
+                .filter(|&s| ctx.suppliers[s].parts.iter().any(|p| over.contains(&p.flow.part)))
                 .collect();
-            over.sort_unstable();
-            over.dedup();
             let mut next = best_schedule.clone();
+            // Suppliers with pickups no vehicle can serve ship directly.
+            for s in unroutable_suppliers(ctx, &next) {
+                next.services[s] = Service::Direct(next.services[s].frequency());
+            }
             for &s in &over {
                 let f = next.services[s].frequency();
                 let higher = ctx.suppliers[s]
@@ -463,17 +679,20 @@ impl MilkRunPlanner {
             if next == best_schedule {
                 break;
             }
-            let repaired = self.evaluate(ctx, &next, quick, false)?;
-            let kept = repaired.issues.len() < plan.issues.len();
+            let repaired = rank(&self.evaluate(ctx, &next, quick, false)?);
+            // Kept if fewer pickups are unrouted or fewer places over the limits are needed,
+            // whatever the cost.
+            let kept = (repaired.0, repaired.1) < (best.0, best.1);
             progress(&PlanningStep::Candidate {
                 what: format!("higher frequency for {} suppliers over storage", over.len()),
-                total: repaired.kpis.total,
+                total: repaired.2,
                 kept,
             });
             if !kept {
                 break;
             }
             best_schedule = next;
+            best = repaired;
         }
         Ok((best_schedule, best))
     }
@@ -677,6 +896,11 @@ impl MilkRunPlanner {
         let info = &ctx.suppliers[s];
         let waves_open = info.windows.iter().filter(|w| w.is_some()).count() as u32;
         let mut out = Vec::new();
+        // Frequencies whose longest pickup cannot be loaded within the supplier's hours in as
+        // many waves as it has loops a day are kept only if no frequency can (their pickups
+        // are then reported unrouted).
+        let mut too_long = Vec::new();
+        let largest = largest_capacity(ctx.network);
         for &f in menu {
             if f.days == 0 || f.loops == 0 || f.days as usize > info.days.len() || f.loops > waves_open {
                 continue;
@@ -701,24 +925,36 @@ impl MilkRunPlanner {
             }
             // Every pickup must fit the largest vehicle (a bigger one is a full truckload:
             // several trucks, outside the milk run).
-            let largest = largest_capacity(ctx.network);
-            fits &= (0..times.len()).all(|k| {
-                let p = make_pickup(ctx, s, 0, 0, info.parts.iter().zip(&quantities).map(|(p, q)| (p, q[k])));
-                p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c)
-            });
+            let pickups: Vec<Pickup> = (0..times.len())
+                .map(|k| make_pickup(ctx, s, 0, 0, info.parts.iter().zip(&quantities).map(|(p, q)| (p, q[k]))))
+                .collect();
+            fits &= pickups
+                .iter()
+                .all(|p| p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c));
             if !fits {
                 continue;
             }
+            let longest = pickups.iter().map(|p| p.service).max().unwrap_or(Duration::ZERO);
+            let into = if loadable_waves(ctx, s, longest).len() < f.loops as usize { &mut too_long } else { &mut out };
             let per_pickup = pickup_cost_estimate(ctx, s, kg / f64::from(f.per_week().max(1)));
-            out.push((f, f64::from(f.per_week()) * per_pickup + holding, holding));
+            into.push((f, f64::from(f.per_week()) * per_pickup + holding, holding));
+        }
+        if out.is_empty() {
+            out = too_long;
         }
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
     }
 
+    /// Every supplier at its cheapest estimated frequency by milk run, or shipping directly if
+    /// no vehicle can serve some pickup of it (too big, or loading too long for its hours).
     fn starting_schedule(&self, ctx: &Ctx<'_>) -> Schedule {
         let services = ctx.suppliers.iter().map(|s| Service::MilkRun(s.options[0].0)).collect();
-        assign_slots(ctx, services)
+        let mut schedule = assign_slots(ctx, services);
+        for s in unroutable_suppliers(ctx, &schedule) {
+            schedule.services[s] = Service::Direct(schedule.services[s].frequency());
+        }
+        schedule
     }
 
     /// Schedules differing from `base` in supplier `s` only: direct instead of milk run (or
@@ -778,46 +1014,7 @@ impl MilkRunPlanner {
     ) -> Result<MilkRunPlan, Error> {
         let network = ctx.network;
         let plant = ctx.inbound.plant.index();
-        // Pickups with their quantities.
-        let mut pickups: Vec<Pickup> = Vec::new();
-        let mut part_quantities: Vec<Vec<Vec<u32>>> = Vec::new();
-        for (s, info) in ctx.suppliers.iter().enumerate() {
-            let slots = &schedule.slots[s];
-            let times: Vec<CycleTime> = slots.iter().map(|&(d, w)| nominal_time(info, d, w)).collect();
-            let q: Vec<Vec<u32>> = info.parts.iter().map(|p| stock::quantities(&p.consumption, &times)).collect();
-            for (k, &(day, wave)) in slots.iter().enumerate() {
-                pickups.push(make_pickup(ctx, s, day, wave, info.parts.iter().zip(&q).map(|(p, q)| (p, q[k]))));
-            }
-            part_quantities.push(q);
-        }
-        let mut by_slot: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
-        let mut issues = Vec::new();
-        let largest = largest_capacity(network);
-        for (k, p) in pickups.iter().enumerate() {
-            if matches!(schedule.services[p.supplier], Service::MilkRun(_)) {
-                let fits = p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c);
-                if p.window.open > p.window.close {
-                    issues.push(PlanIssue::Unrouted {
-                        pickup: k,
-                        reason: format!(
-                            "loading of {} s does not fit the supplier's opening hours in wave {}",
-                            p.service.get(),
-                            p.wave
-                        ),
-                    });
-                } else if fits {
-                    by_slot.entry((p.day, p.wave)).or_default().push(k);
-                } else {
-                    issues.push(PlanIssue::Unrouted {
-                        pickup: k,
-                        reason: format!(
-                            "load {:?} or empties {:?} exceed the largest vehicle {largest:?}",
-                            p.load, p.empties
-                        ),
-                    });
-                }
-            }
-        }
+        let Jobs { pickups, part_quantities, by_slot, mut issues } = jobs(ctx, schedule);
         let mut slots: Vec<(u32, usize)> = by_slot.keys().copied().collect();
         slots.sort_unstable();
         let effort_iterations = effort.iterations;
@@ -825,23 +1022,8 @@ impl MilkRunPlanner {
         let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
         let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
         let warm = &effort.warm;
-        let key_of = |slot: &(u32, usize)| {
-            let jobs: SlotKey = by_slot[slot]
-                .iter()
-                .map(|&k| {
-                    let p = &pickups[k];
-                    (
-                        p.supplier,
-                        p.load.clone(),
-                        p.empties.clone(),
-                        p.service.get(),
-                        p.window.open.get(),
-                        p.window.close.get(),
-                    )
-                })
-                .collect();
-            (jobs, warm.contains_key(slot).then_some(*slot))
-        };
+        let starts = &effort.starts;
+        let key_of = |slot: &(u32, usize)| slot_key(&pickups, &by_slot[slot], warm, *slot);
         // Solve the new (day, wave) problems, spread over the threads (each solve is seeded on
         // its own: the result does not depend on the split).
         let mut todo: Vec<((u32, usize), CacheKey)> = Vec::new();
@@ -852,6 +1034,12 @@ impl MilkRunPlanner {
             }
         }
         let threads = self.threads.clamp(1, todo.len().max(1));
+        // Under a time limit, each engine call gets its share of the time left (a thread
+        // solves its problems one after the other).
+        let max_time = effort.deadline.map(|deadline| {
+            let rounds = todo.len().div_ceil(threads).max(1);
+            (deadline.saturating_duration_since(Instant::now()) / rounds as u32).max(MIN_SOLVE)
+        });
         let solved: Vec<Vec<(_, Routed)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
@@ -864,8 +1052,8 @@ impl MilkRunPlanner {
                             .step_by(threads)
                             .map(|(slot, key)| {
                                 let members = by_slot[slot].iter().map(|&k| &pickups[k]).collect();
-                                let warm = warm.get(slot).map(Vec::as_slice);
-                                (key.clone(), self.route(ctx, slot.1, members, warm, effort_iterations))
+                                let warm = starts.get(key).or_else(|| warm.get(slot)).map(Vec::as_slice);
+                                (key.clone(), self.route(ctx, slot.1, members, warm, effort_iterations, max_time))
                             })
                             .collect::<Vec<_>>()
                     })
@@ -958,7 +1146,12 @@ impl MilkRunPlanner {
                     .enumerate()
                     .filter_map(|(i, &k)| arrivals[k].map(|a| (a, part_quantities[s][j][i])))
                     .collect();
-                let curve = stock::curve(p.flow.part, &p.consumption, &arr, p.safety, f64::from(p.flow.max_containers));
+                let mut curve =
+                    stock::curve(p.flow.part, &p.consumption, &arr, p.safety, f64::from(p.flow.max_containers));
+                // What the cycle collects counts unrouted pickups too (a repeating plan does
+                // collect them once they are routed), as the checker counts it.
+                let collected: u32 = part_quantities[s][j].iter().sum();
+                curve.surplus_per_cycle = f64::from(collected) - p.consumption.weekly();
                 if curve.storage_peak() > f64::from(p.flow.max_containers) + 1e-6 {
                     issues.push(PlanIssue::StorageExceeded {
                         part: p.flow.part,
@@ -988,6 +1181,7 @@ impl MilkRunPlanner {
         members: Vec<&Pickup>,
         warm: Option<&[(usize, Vec<SiteId>)]>,
         iterations: u64,
+        max_time: Option<std::time::Duration>,
     ) -> Result<Vec<RoutedLoop>, String> {
         let network = ctx.network;
         let w = ctx.waves[wave];
@@ -1014,6 +1208,9 @@ impl MilkRunPlanner {
         let problem = data.validate().map_err(|e| e.to_string())?;
         // Loops have a handful of stops: ruin about a quarter of them, not the engine's default.
         let mut config = SolverConfig::default().seed(self.seed).max_iterations(iterations);
+        if let Some(t) = max_time {
+            config = config.max_time(t);
+        }
         config.avg_removed = (members.len() as f64 / 4.0).clamp(2.0, config.avg_removed);
         let solver = Solver::new(config);
         // Re-planning starts from the previous loops of this (day, wave), pickups of suppliers
@@ -1340,9 +1537,11 @@ impl MilkRunPlanner {
 /// effort before it is routed at full effort (see [`MilkRunPlanner::plan_with_progress`]).
 const LARGE_PLANT: usize = 100;
 
-/// A simple policy the planner is compared with, and never worse than: both are finalists of
-/// every plan (on plants of more than 100 pickups a week, the daily milk run is a finalist when
-/// the quick routing effort puts it within 1 % of the improved plan).
+/// A simple policy the planner is compared with, and never ranked below: both are finalists
+/// of every plan (a policy with more pickups no vehicle can serve than the improved plan
+/// leaves unrouted is ranked below it without routing; on plants of more than 100 pickups a
+/// week, the daily milk run is a finalist when the quick routing effort puts it within 1 % of
+/// the improved plan).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SimplePolicy {
     /// Every supplier collected by the milk runs once on each of its open production days.
@@ -1414,20 +1613,10 @@ fn held_karp(sites: &[usize], depot: usize, d: impl Fn(usize, usize) -> f64) -> 
     tours
 }
 
-/// Loading time of an average pickup of supplier `s` at frequency `f`.
-fn typical_service(ctx: &Ctx<'_>, s: usize, f: Frequency) -> Duration {
-    let supplier = &ctx.inbound.suppliers[s];
-    let per_week = f64::from(f.per_week().max(1));
-    let places: f64 = ctx.suppliers[s]
-        .parts
-        .iter()
-        .map(|p| {
-            let q = p.consumption.weekly() / per_week;
-            let per_place = f64::from(p.flow.per_place);
-            (q / per_place).ceil() * if p.returnable { 2.0 } else { 1.0 }
-        })
-        .sum();
-    supplier.loading + Duration((supplier.loading_per_place.get() as f64 * places).round() as i64)
+/// The waves in which supplier `s` can load for `service` within its opening hours.
+fn loadable_waves(ctx: &Ctx<'_>, s: usize, service: Duration) -> Vec<usize> {
+    let info = &ctx.suppliers[s];
+    (0..ctx.waves.len()).filter(|&w| loading_window(info, w, service).is_some_and(|x| x.open <= x.close)).collect()
 }
 
 /// When loading of `service` may start at supplier `info` in `wave`: its start window, closed
@@ -1605,12 +1794,12 @@ fn place(ctx: &Ctx<'_>, load: &[f64], s: usize, f: Frequency) -> Vec<(u32, usize
     let waves = ctx.waves.len();
     let info = &ctx.suppliers[s];
     let per_pickup = per_pickup_kg(ctx, s, f);
-    let service = typical_service(ctx, s, f);
-    let open: Vec<usize> =
-        (0..waves).filter(|&w| loading_window(info, w, service).is_some_and(|x| x.open <= x.close)).collect();
+    let open: Vec<usize> = (0..waves).filter(|&w| info.windows[w].is_some()).collect();
     // The same waves every visiting day (a stable timetable), evenly spaced.
     let wave_sets = wave_sets(&open, f.loops as usize);
-    let mut best: Option<(f64, Vec<(u32, usize)>)> = None;
+    // Least pickups whose loading does not fit the supplier's hours in their wave first (they
+    // are reported unrouted), then the most level load.
+    let (mut best, mut best_slots) = ((usize::MAX, f64::INFINITY), Vec::new());
     for offset in 0..info.days.len().max(1) {
         let days = spread(&info.days, f.days as usize, offset);
         for set in &wave_sets {
@@ -1622,16 +1811,118 @@ fn place(ctx: &Ctx<'_>, load: &[f64], s: usize, f: Frequency) -> Vec<(u32, usize
                     chosen.push((d, w));
                 }
             }
+            chosen.sort_unstable();
+            let unloadable = unloadable(ctx, s, &chosen);
             // Level the slots: the sum of squared loads is least when they are even.
             let spread_cost: f64 = trial.iter().map(|x| x * x).sum();
-            if best.as_ref().is_none_or(|b| spread_cost < b.0 * (1.0 - 1e-12)) {
-                best = Some((spread_cost, chosen));
+            if unloadable < best.0 || (unloadable == best.0 && spread_cost < best.1 * (1.0 - 1e-12)) {
+                best = (unloadable, spread_cost);
+                best_slots = chosen;
             }
         }
     }
-    let mut chosen = best.map(|b| b.1).unwrap_or_default();
-    chosen.sort_unstable();
-    chosen
+    best_slots
+}
+
+/// How many pickups of supplier `s` on `slots` (in time order) cannot be loaded within its
+/// opening hours in their wave.
+fn unloadable(ctx: &Ctx<'_>, s: usize, slots: &[(u32, usize)]) -> usize {
+    let info = &ctx.suppliers[s];
+    let times: Vec<CycleTime> = slots.iter().map(|&(d, w)| nominal_time(info, d, w)).collect();
+    let q: Vec<Vec<u32>> = info.parts.iter().map(|p| stock::quantities(&p.consumption, &times)).collect();
+    slots
+        .iter()
+        .enumerate()
+        .filter(|&(k, &(day, wave))| {
+            let p = make_pickup(ctx, s, day, wave, info.parts.iter().zip(&q).map(|(p, q)| (p, q[k])));
+            loading_window(info, wave, p.service).is_none_or(|x| x.open > x.close)
+        })
+        .count()
+}
+
+/// The pickups of a schedule before routing.
+struct Jobs {
+    pickups: Vec<Pickup>,
+    /// Per supplier, per part, the containers of each of its pickups (in slot order).
+    part_quantities: Vec<Vec<Vec<u32>>>,
+    /// The milk-run pickups to route, per (day, wave).
+    by_slot: HashMap<(u32, usize), Vec<usize>>,
+    /// Milk-run pickups no routing can serve: too big for the largest vehicle, or loading too
+    /// long for the supplier's hours.
+    issues: Vec<PlanIssue>,
+}
+
+/// Suppliers collected by milk run with a pickup no vehicle can serve (too big for the
+/// largest, or loading too long for the supplier's hours in its wave).
+fn unroutable_suppliers(ctx: &Ctx<'_>, schedule: &Schedule) -> Vec<usize> {
+    let Jobs { pickups, issues, .. } = jobs(ctx, schedule);
+    let mut out: Vec<usize> = issues
+        .iter()
+        .filter_map(|i| match i {
+            PlanIssue::Unrouted { pickup, .. } => pickups.get(*pickup).map(|p| p.supplier),
+            PlanIssue::StorageExceeded { .. } => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The pickups of `schedule` with their quantities, the milk-run ones per (day, wave).
+fn jobs(ctx: &Ctx<'_>, schedule: &Schedule) -> Jobs {
+    let mut pickups: Vec<Pickup> = Vec::new();
+    let mut part_quantities: Vec<Vec<Vec<u32>>> = Vec::new();
+    for (s, info) in ctx.suppliers.iter().enumerate() {
+        let slots = &schedule.slots[s];
+        let times: Vec<CycleTime> = slots.iter().map(|&(d, w)| nominal_time(info, d, w)).collect();
+        let q: Vec<Vec<u32>> = info.parts.iter().map(|p| stock::quantities(&p.consumption, &times)).collect();
+        for (k, &(day, wave)) in slots.iter().enumerate() {
+            pickups.push(make_pickup(ctx, s, day, wave, info.parts.iter().zip(&q).map(|(p, q)| (p, q[k]))));
+        }
+        part_quantities.push(q);
+    }
+    let mut by_slot: HashMap<(u32, usize), Vec<usize>> = HashMap::new();
+    let mut issues = Vec::new();
+    let largest = largest_capacity(ctx.network);
+    for (k, p) in pickups.iter().enumerate() {
+        if matches!(schedule.services[p.supplier], Service::MilkRun(_)) {
+            let fits = p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c);
+            if p.window.open > p.window.close {
+                issues.push(PlanIssue::Unrouted {
+                    pickup: k,
+                    reason: format!(
+                        "loading of {} s does not fit the supplier's opening hours in wave {}",
+                        p.service.get(),
+                        p.wave
+                    ),
+                });
+            } else if fits {
+                by_slot.entry((p.day, p.wave)).or_default().push(k);
+            } else {
+                issues.push(PlanIssue::Unrouted {
+                    pickup: k,
+                    reason: format!(
+                        "load {:?} or empties {:?} exceed the largest vehicle {largest:?}",
+                        p.load, p.empties
+                    ),
+                });
+            }
+        }
+    }
+    Jobs { pickups, part_quantities, by_slot, issues }
+}
+
+/// What identifies the (day, wave) problem of `members`, routed from the warm loops of `slot`
+/// if `warm` has some.
+fn slot_key(pickups: &[Pickup], members: &[usize], warm: &WarmLoops, slot: (u32, usize)) -> CacheKey {
+    let jobs: SlotKey = members
+        .iter()
+        .map(|&k| {
+            let p = &pickups[k];
+            (p.supplier, p.load.clone(), p.empties.clone(), p.service.get(), p.window.open.get(), p.window.close.get())
+        })
+        .collect();
+    (jobs, warm.contains_key(&slot).then_some(slot))
 }
 
 /// The pickup of supplier `s` on (`day`, `wave`) collecting `(part, containers)`.
@@ -1664,5 +1955,53 @@ fn make_pickup<'a>(
         empties: vec![empty_kg.round() as i64, empty_places],
         service,
         window: loading_window(&ctx.suppliers[s], wave, service).unwrap_or(ctx.waves[wave]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn demo_plan(planner: &MilkRunPlanner) -> (Problem, Inbound, MilkRunPlan) {
+        let (network, inbound) = crate::demo::automotive_inbound().unwrap();
+        let plan = planner.plan(&network, &inbound).unwrap();
+        (network, inbound, plan)
+    }
+
+    #[test]
+    fn plans_rank_by_unrouted_pickups_then_places_over_the_limits_then_cost() {
+        let planner = MilkRunPlanner::builder().iterations(40).max_candidates(2).build();
+        let (_, _, plan) = demo_plan(&planner);
+        assert!(plan.issues.is_empty(), "{:?}", plan.issues);
+        let part = plan.stock[0].part;
+        // A hundredth of a container over a limit loses to no overflow, however cheap.
+        let mut tiny = plan.clone();
+        tiny.issues.push(PlanIssue::StorageExceeded { part, peak: 4.01, max: 4 });
+        tiny.kpis.total = Money(plan.kpis.total.get() / 2);
+        assert!(rank(&plan) < rank(&tiny));
+        // Overflows weigh by the places they need, not by their number.
+        let mut large = plan.clone();
+        large.issues.push(PlanIssue::StorageExceeded { part, peak: 7.5, max: 4 });
+        let mut two_tiny = tiny.clone();
+        two_tiny.issues.push(PlanIssue::StorageExceeded { part, peak: 4.2, max: 4 });
+        two_tiny.kpis.total = plan.kpis.total;
+        assert_eq!(rank(&large).1, 4);
+        assert!(rank(&two_tiny) < rank(&large));
+        // A pickup left unrouted weighs more than any overflow.
+        let mut unrouted = plan.clone();
+        unrouted.issues.push(PlanIssue::Unrouted { pickup: 0, reason: "test".into() });
+        assert!(rank(&large) < rank(&unrouted));
+    }
+
+    #[test]
+    fn a_time_limited_plan_passes_the_checker() {
+        let planner =
+            MilkRunPlanner::builder().iterations(80).time_limit(std::time::Duration::from_millis(300)).build();
+        let (network, inbound, plan) = demo_plan(&planner);
+        let report = check_plan(&network, &inbound, &plan);
+        assert!(report.is_ok(), "{report}");
+        assert!(plan.issues.is_empty(), "{:?}", plan.issues);
     }
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use milkrun_model::{Money, Problem, SiteId};
 
 use super::{
-    assign_slots, loading_window, reslot, typical_service, Ctx, Effort, Inbound, MilkRunPlan, MilkRunPlanner,
+    assign_slots, rank, reslot, unloadable, Budget, Ctx, Effort, Inbound, MilkRunPlan, MilkRunPlanner,
     MilkRunPlannerBuilder, PlanningStep, Service,
 };
 use crate::error::Error;
@@ -110,7 +110,8 @@ impl MilkRunPlanner {
     ///    by the engine), so a loop changes only where the engine finds a cheaper one.
     /// 4. **Stable or fresh**: a fresh plan is made as well; it replaces the stable one only if
     ///    it is cheaper by more than the tolerance ([`MilkRunPlannerBuilder::replan_tolerance`],
-    ///    default 2 %) or has fewer issues.
+    ///    default 2 %) or ranks better on issues (fewer pickups unrouted, fewer container
+    ///    places over the storage limits). With a time limit, each of the two plans gets it.
     ///
     /// [`Replan::changes`] lists what moved for the people who run the plan: suppliers whose
     /// service or pickup slots changed, and the loops kept, changed, added and dropped.
@@ -127,6 +128,7 @@ impl MilkRunPlanner {
         previous: &MilkRunPlan,
         mut progress: impl FnMut(&PlanningStep),
     ) -> Result<Replan, Error> {
+        let started = std::time::Instant::now();
         let invalid = |item: &str, reason: String| Error::InvalidInput { item: item.into(), reason };
         if self.replan_tolerance.is_nan() || self.replan_tolerance < 0.0 {
             return Err(invalid("replan tolerance", format!("{} is not a fraction >= 0", self.replan_tolerance)));
@@ -216,11 +218,17 @@ impl MilkRunPlanner {
         let mut quick = Effort::new(self.quick_iterations());
         quick.warm = warm.clone();
         let first = self.evaluate(&ctx, &schedule, &mut quick, false)?;
-        let best = (first.issues.len(), first.kpis.total);
-        progress(&PlanningStep::Candidate { what: "previous plan, adapted".into(), total: best.1, kept: true });
-        let (schedule, _) = self.improve(&ctx, schedule, best, &movable, &mut quick, &mut progress)?;
+        let budget = Budget { started, limit: self.time_limit, week: started.elapsed(), screens: 0 };
+        progress(&PlanningStep::Candidate {
+            what: "previous plan, adapted".into(),
+            total: first.kpis.total,
+            kept: true,
+        });
+        let (schedule, _) = self.improve(&ctx, schedule, rank(&first), &movable, &mut quick, &budget, &mut progress)?;
         let mut full = Effort::new(self.iterations);
         full.warm = warm;
+        full.deadline = budget.deadline(0.0);
+        self.finalist(&ctx, &schedule, &mut quick, &mut full)?;
         let stable = self.evaluate(&ctx, &schedule, &mut full, true)?;
         progress(&PlanningStep::Candidate {
             what: "stable plan, full effort".into(),
@@ -234,8 +242,8 @@ impl MilkRunPlanner {
             let fresh = self.plan_with_progress(network, inbound, &mut progress)?;
             let fresh_total = fresh.kpis.total;
             let threshold = stable_total.get() as f64 * (1.0 - self.replan_tolerance);
-            let take = fresh.issues.len() < stable.issues.len()
-                || (fresh.issues.len() == stable.issues.len() && (fresh_total.get() as f64) < threshold);
+            let (a, b) = (rank(&fresh), rank(&stable));
+            let take = (a.0, a.1) < (b.0, b.1) || ((a.0, a.1) == (b.0, b.1) && (fresh_total.get() as f64) < threshold);
             progress(&PlanningStep::Candidate { what: "fresh plan".into(), total: fresh_total, kept: take });
             if take {
                 (fresh, true, Some(fresh_total))
@@ -257,12 +265,8 @@ fn fits(ctx: &Ctx<'_>, s: usize, service: Service, slots: &[(u32, usize)]) -> bo
     if !info.options.iter().any(|o| o.0 == f) || slots.len() != f.per_week() as usize {
         return false;
     }
-    let loading = typical_service(ctx, s, f);
-    slots.iter().all(|&(d, w)| {
-        info.days.contains(&d)
-            && w < ctx.waves.len()
-            && loading_window(info, w, loading).is_some_and(|x| x.open <= x.close)
-    })
+    slots.iter().all(|&(d, w)| info.days.contains(&d) && info.windows.get(w).is_some_and(Option::is_some))
+        && unloadable(ctx, s, slots) == 0
 }
 
 /// What changed from `previous` (planned for `before`) to `plan` (for `inbound`).
