@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use milkrun::demo;
-use milkrun::planner::{check_plan, MilkRunPlan, PlanningStep, Service, SimplePolicy};
+use milkrun::planner::{check_plan, MilkRunPlan, PlanIssue, PlanningStep, Service, SimplePolicy};
 use milkrun::MilkRunPlanner;
 use proptest::prelude::*;
 
@@ -12,9 +12,22 @@ fn assert_checked(network: &milkrun::Problem, inbound: &milkrun::planner::Inboun
     assert!(report.is_ok(), "{report}");
 }
 
-/// (issues, total): the planner prefers fewer issues, then lower cost.
-fn rank(plan: &MilkRunPlan) -> (usize, i64) {
-    (plan.issues.len(), plan.kpis.total.get())
+/// How the planner ranks plans, written out from the documented rule: fewer pickups left
+/// unrouted, then fewer container places needed beyond the storage limits (a part over its
+/// limit by `x` containers needs `ceil(x)` more), then the lower total cost.
+fn rank(plan: &MilkRunPlan) -> (usize, u64, i64) {
+    let mut unrouted = 0;
+    let mut places = 0;
+    for issue in &plan.issues {
+        match issue {
+            PlanIssue::Unrouted { .. } => unrouted += 1,
+            PlanIssue::StorageExceeded { peak, max, .. } => {
+                places += (peak - f64::from(*max) - 1e-6).ceil().max(1.0) as u64;
+            }
+            _ => {}
+        }
+    }
+    (unrouted, places, plan.kpis.total.get())
 }
 
 #[test]

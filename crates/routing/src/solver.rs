@@ -239,6 +239,11 @@ impl Solver {
             let stamp = tours.tick();
             tours.load(data, plain, stamp);
         }
+        // A feasible warm start is never lost: inserting its absent optional jobs and the first
+        // local search may end infeasible (penalties start low), and a short limit may stop the
+        // search before it finds a feasible solution again.
+        let start_sum = tours.summary(data);
+        let started_feasible = (warm.is_some() && start_sum.feasible()).then(|| (tours.plain(), start_sum));
         let eval = penalties.eval();
         let mut costs: Vec<i64> = tours.routes.iter().map(|r| eval.route_cost(data, r)).collect();
         let mut missing: Vec<u32> = data.clients().map(|c| c as u32).filter(|&c| !tours.assigned(c)).collect();
@@ -253,6 +258,11 @@ impl Solver {
         let mut current_sum = tours.summary(data);
         penalties.register(&current_sum, false);
         let mut best: Option<(Plain, Summary)> = current_sum.feasible().then(|| (current.clone(), current_sum));
+        if let Some((plain, sum)) = started_feasible {
+            if best.as_ref().is_none_or(|b| sum.cost < b.1.cost) {
+                best = Some((plain, sum));
+            }
+        }
         let mut fallback = (current.clone(), current_sum);
 
         let max_iters = stop.max_iterations.unwrap_or(if stop.max_time.is_none() { 1000 } else { u64::MAX });

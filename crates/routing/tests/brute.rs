@@ -70,6 +70,22 @@ proptest! {
     }
 
     #[test]
+    fn a_feasible_warm_start_is_never_lost(
+        s in (spec(20, true, true), proptest::option::of((0u32..3, 0i64..10)))
+            .prop_map(|(mut s, r)| { s.reloads = r; s }),
+        iterations in 0u64..3,
+    ) {
+        let problem = build(&s);
+        let first = solve(&problem, 1);
+        prop_assume!(first.feasible);
+        let again = Solver::new(SolverConfig::default().seed(2).max_iterations(iterations))
+            .solve_from(&problem, &first.solution)
+            .unwrap();
+        prop_assert!(again.feasible);
+        prop_assert!(again.cost.total <= first.cost.total, "{:?} > {:?}", again.cost.total, first.cost.total);
+    }
+
+    #[test]
     fn vrpb_solutions_pass_the_checker_and_repeat(
         s in spec(20, false, true).prop_map(|mut s| { s.vrpb = true; s }),
         seed in 0u64..4,
