@@ -233,7 +233,7 @@ impl LocalSearch {
                 last_v = pv;
             }
         }
-        let mut candidates = [None; 12];
+        let mut candidates = [None; 9];
         let mut k = 0;
         let mut push = |m: Move| {
             candidates[k] = Some(m);
@@ -256,19 +256,6 @@ impl LocalSearch {
                 }
             }
             push(Move::Tails { ru, pu, rv, pv });
-            if data.multi_trip {
-                if pv > 1 && data.is_depot(nodes_v[pv - 1]) {
-                    // At the start of v's trip.
-                    push(Move::Exchange { ru, pu, n: 1, rv, pv: pv - 1, m: 0, rev: false });
-                }
-                let b = &tours.routes[rv];
-                if let Some(loc) = reload_site(data, &data.vtypes[b.vt], b.reloads(), u) {
-                    push(Move::WithReload { ru, pu, rv, pv, loc, before: true });
-                    if !data.is_depot(nodes_v[pv + 1]) && pv + 1 < nodes_v.len() - 1 {
-                        push(Move::WithReload { ru, pu, rv, pv, loc, before: false });
-                    }
-                }
-            }
         } else if !data.has_time || pu.abs_diff(pv) <= MAX_INTRA_SPAN {
             if pv + 1 != pu {
                 push(Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false });
@@ -287,7 +274,38 @@ impl LocalSearch {
                 push(Move::TwoOpt { r: ru, i: pu + 1, j: pv });
             }
         }
-        for m in candidates.into_iter().take(k).flatten() {
+        // (Indexed: iterating the array by value copies it whole on every call.)
+        for &m in candidates[..k].iter().flatten() {
+            self.evaluated += 1;
+            if self.delta(data, tours, eval, m) < 0 {
+                self.apply(data, tours, eval, m);
+                return true;
+            }
+        }
+        data.multi_trip && ru != rv && self.pair_reloads(data, tours, eval, u, v)
+    }
+
+    /// The multi-trip moves between `u` and its neighbour `v` on another route: `u` to the
+    /// start of `v`'s trip, and `u` after `v` with a new reload before or after it. (Out of
+    /// line: `pair` runs for every neighbour pair and stays as small as it was.)
+    #[inline(never)]
+    fn pair_reloads(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
+        let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
+        let (rv, pv) = (tours.route_of[v as usize] as usize, tours.pos_of[v as usize] as usize);
+        let b = &tours.routes[rv];
+        let nodes_v = &b.nodes;
+        let mut candidates = [None; 3];
+        if pv > 1 && data.is_depot(nodes_v[pv - 1]) {
+            // At the start of v's trip.
+            candidates[0] = Some(Move::Exchange { ru, pu, n: 1, rv, pv: pv - 1, m: 0, rev: false });
+        }
+        if let Some(loc) = reload_site(data, &data.vtypes[b.vt], b.reloads(), u) {
+            candidates[1] = Some(Move::WithReload { ru, pu, rv, pv, loc, before: true });
+            if !data.is_depot(nodes_v[pv + 1]) && pv + 1 < nodes_v.len() - 1 {
+                candidates[2] = Some(Move::WithReload { ru, pu, rv, pv, loc, before: false });
+            }
+        }
+        for m in candidates.into_iter().flatten() {
             self.evaluated += 1;
             if self.delta(data, tours, eval, m) < 0 {
                 self.apply(data, tours, eval, m);
@@ -430,12 +448,20 @@ impl LocalSearch {
                 }
             }
         }
+        if data.multi_trip || data.multi_window {
+            return self.delta_rare(data, tours, eval, m);
+        }
+        self.delta_in::<Acc>(data, tours, eval, m)
+    }
+
+    /// [`LocalSearch::delta`] on multi-trip or several-window instances, kept out of line so
+    /// that the single-trip evaluation inlined into `delta` stays as lean as it was.
+    #[inline(never)]
+    fn delta_rare(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
         if data.multi_trip {
             self.delta_in::<TAcc>(data, tours, eval, m)
-        } else if data.multi_window {
-            self.delta_in::<SimAcc>(data, tours, eval, m)
         } else {
-            self.delta_in::<Acc>(data, tours, eval, m)
+            self.delta_in::<SimAcc>(data, tours, eval, m)
         }
     }
 
