@@ -274,15 +274,9 @@ impl LocalSearch {
                 push(Move::TwoOpt { r: ru, i: pu + 1, j: pv });
             }
         }
-        // (Indexed: iterating the array by value copies it whole on every call.)
-        for &m in candidates[..k].iter().flatten() {
-            self.evaluated += 1;
-            if self.delta(data, tours, eval, m) < 0 {
-                self.apply(data, tours, eval, m);
-                return true;
-            }
-        }
-        data.multi_trip && ru != rv && self.pair_reloads(data, tours, eval, u, v)
+        // (By reference: iterating the array by value copied it whole on every call.)
+        self.first_improving(data, tours, eval, &candidates[..k])
+            || data.multi_trip && ru != rv && self.pair_reloads(data, tours, eval, u, v)
     }
 
     /// The multi-trip moves between `u` and its neighbour `v` on another route: `u` to the
@@ -305,7 +299,12 @@ impl LocalSearch {
                 candidates[2] = Some(Move::WithReload { ru, pu, rv, pv, loc, before: false });
             }
         }
-        for m in candidates.into_iter().flatten() {
+        self.first_improving(data, tours, eval, &candidates)
+    }
+
+    /// Evaluates `moves` in order and applies the first improving one.
+    fn first_improving(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, moves: &[Option<Move>]) -> bool {
+        for &m in moves.iter().flatten() {
             self.evaluated += 1;
             if self.delta(data, tours, eval, m) < 0 {
                 self.apply(data, tours, eval, m);
@@ -313,6 +312,15 @@ impl LocalSearch {
             }
         }
         false
+    }
+
+    /// The non-empty routes, in the reusable scratch list (give it back with
+    /// `self.used_routes = used`).
+    fn take_used_routes(&mut self, tours: &Tours) -> Vec<usize> {
+        let mut used = std::mem::take(&mut self.used_routes);
+        used.clear();
+        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        used
     }
 
     fn refresh(&mut self, data: &Data, tours: &Tours, eval: &Eval, r: usize) {
@@ -867,9 +875,7 @@ impl LocalSearch {
     /// changed since it was last examined; applies each improving exchange found.
     fn swap_star_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
         self.swap_star_tested.resize(tours.routes.len(), 0);
-        let mut used = std::mem::take(&mut self.used_routes);
-        used.clear();
-        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        let used = self.take_used_routes(tours);
         let mut improved = false;
         for (i, &r1) in used.iter().enumerate() {
             let last = self.swap_star_tested[r1];
@@ -1050,9 +1056,7 @@ impl LocalSearch {
 
     fn swap_routes_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
         let mut improved = false;
-        let mut used = std::mem::take(&mut self.used_routes);
-        used.clear();
-        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        let used = self.take_used_routes(tours);
         for &r1 in &used {
             if tours.routes[r1].is_empty() {
                 continue;
@@ -1148,23 +1152,14 @@ impl LocalSearch {
                 candidates[3] = Some(Move::AddReload { r, after: p, loc });
             }
         }
-        for m in candidates.into_iter().flatten() {
-            self.evaluated += 1;
-            if self.delta(data, tours, eval, m) < 0 {
-                self.apply(data, tours, eval, m);
-                return true;
-            }
-        }
-        false
+        self.first_improving(data, tours, eval, &candidates)
     }
 
     /// Multi-trip: chains two routes into one vehicle's trips where that pays (what no client
     /// move does: the saving, a vehicle's fixed cost, comes only once the last client moved).
     fn merge_trips_pass(&mut self, data: &Data, tours: &mut Tours, eval: &Eval) -> bool {
         let mut improved = false;
-        let mut used = std::mem::take(&mut self.used_routes);
-        used.clear();
-        used.extend((0..tours.routes.len()).filter(|&r| !tours.routes[r].is_empty()));
+        let used = self.take_used_routes(tours);
         for &r1 in &used {
             for &r2 in &used {
                 let (a, b) = (&tours.routes[r1], &tours.routes[r2]);
