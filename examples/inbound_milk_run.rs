@@ -234,8 +234,10 @@ fn print_suppliers(network: &Problem, inbound: &Inbound, plan: &MilkRunPlan) {
 
 /// What identifies a day's timetable: per loop its wave, vehicle type, stops (supplier,
 /// times, containers) and times; per direct shipment its supplier and arrival.
-type DayKey =
-    (Vec<(usize, usize, Duration, Vec<(usize, Duration, Duration, Duration, u32, u32)>, Duration)>, Vec<(usize, i64)>);
+type DayKey = (
+    Vec<(usize, usize, u32, Duration, Vec<(usize, Duration, Duration, Duration, u32, u32)>, Duration)>,
+    Vec<(usize, i64)>,
+);
 
 fn day_key(plan: &MilkRunPlan, loops: &[&Loop], direct: &[(usize, i64)]) -> DayKey {
     let loops = loops
@@ -250,7 +252,7 @@ fn day_key(plan: &MilkRunPlan, loops: &[&Loop], direct: &[(usize, i64)]) -> DayK
                     (supplier, s.arrival, s.start, s.departure, full, empty)
                 })
                 .collect();
-            (l.wave, l.vehicle_type.index(), l.departure, stops, l.arrival)
+            (l.wave, l.vehicle_type.index(), l.vehicle, l.departure, stops, l.arrival)
         })
         .collect();
     let direct = direct
@@ -261,9 +263,11 @@ fn day_key(plan: &MilkRunPlan, loops: &[&Loop], direct: &[(usize, i64)]) -> DayK
 }
 
 fn print_loop(network: &Problem, inbound: &Inbound, plan: &MilkRunPlan, number: usize, l: &Loop) {
-    let vehicle = network.vehicle_types().get(l.vehicle_type.index()).map_or("?", |v| v.name.as_str());
+    let name = network.vehicle_types().get(l.vehicle_type.index()).map_or("?", |v| v.name.as_str());
+    // The truck of its type in the wave: a truck may run several loops one after the other.
+    let vehicle = format!("{name} #{}", l.vehicle + 1);
     println!(
-        "    loop {number:<2} {vehicle:<17} dep {}  back {}  {:>6.1} km  fill {:>3.0} %  EUR {}",
+        "    loop {number:<2} {vehicle:<20} dep {}  back {}  {:>6.1} km  fill {:>3.0} %  EUR {}",
         l.departure.hhmm(),
         l.arrival.hhmm(),
         l.distance.get() as f64 / 1000.0,

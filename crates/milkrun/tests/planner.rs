@@ -111,6 +111,67 @@ proptest! {
     }
 }
 
+/// A synthetic plant whose fleet is one truck of each type, both allowed to reload at the
+/// plant (`max_reloads` as given, 20 minutes per reload), with their capacities divided by
+/// `shrink`.
+fn one_truck_each(
+    suppliers: usize,
+    parts: usize,
+    seed: u64,
+    max_reloads: Option<u32>,
+    shrink: i64,
+) -> (milkrun::Problem, milkrun::planner::Inbound) {
+    let (network, inbound) = demo::synthetic_inbound(suppliers, parts, seed).unwrap();
+    let mut data = network.data().clone();
+    for v in &mut data.vehicle_types {
+        v.count = 1;
+        v.reload_sites = vec![inbound.plant];
+        v.reload_time = milkrun::model::Duration::minutes(20);
+        v.max_reloads = max_reloads;
+        v.capacity = milkrun::model::Load::new(v.capacity.amounts().iter().map(|a| a / shrink).collect());
+    }
+    (data.validate().unwrap(), inbound)
+}
+
+/// Several loops per truck in a wave: with one truck of each type, at a quarter of their
+/// capacity, a plant of 12 suppliers needs trucks that come back, reload and leave again
+/// within the wave.
+#[test]
+fn one_truck_runs_several_loops_in_a_wave() {
+    let (network, inbound) = one_truck_each(12, 12, 7, None, 4);
+    let plan = MilkRunPlanner::builder().iterations(100).build().plan(&network, &inbound).unwrap();
+    assert_checked(&network, &inbound, &plan);
+    let mut per_truck = std::collections::BTreeMap::new();
+    for l in &plan.loops {
+        *per_truck.entry((l.day, l.wave, l.vehicle_type, l.vehicle)).or_insert(0) += 1;
+        assert!(l.vehicle < 1, "one truck of each type: {l:?}");
+    }
+    let most = per_truck.values().copied().max().unwrap_or(0);
+    assert!(most >= 2, "no truck ran two loops in a wave: {per_truck:?}");
+    assert!(plan.kpis.vehicles <= 2, "{:?}", plan.kpis);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Random plants served by one truck of each type that may reload: every plan passes the
+    /// checker (trips of a truck one after the other, reload time and cap kept) and repeats.
+    #[test]
+    fn random_plants_with_reloading_trucks_are_checked(
+        suppliers in 3usize..9,
+        max_reloads in prop::option::of(0u32..3),
+        shrink in 1i64..5,
+        seed in any::<u64>(),
+    ) {
+        let (network, inbound) = one_truck_each(suppliers, suppliers + 2, seed, max_reloads, shrink);
+        let planner = MilkRunPlanner::builder().iterations(60).seed(seed).build();
+        let plan = planner.plan(&network, &inbound).unwrap();
+        let report = check_plan(&network, &inbound, &plan);
+        prop_assert!(report.is_ok(), "{}", report);
+        prop_assert_eq!(&plan, &planner.plan(&network, &inbound).unwrap());
+    }
+}
+
 /// A vehicle type's energy profile decides its CO2e: the same plan on battery-electric trucks
 /// emits what their kWh at the grid factor emit, not the diesel class's litres.
 #[test]

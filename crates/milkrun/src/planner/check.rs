@@ -24,11 +24,15 @@
 //! - **Loops**: from the recorded departure, arrival = previous departure + travel duration,
 //!   start = max(arrival, window open) <= window close, departure = start + service, return =
 //!   last departure + drive to the plant; the recorded times must equal these. Departure and
-//!   return lie within the wave and the vehicle type's shift; duration and distance within the
-//!   type's limits; the vehicle starts and ends at the plant, leaves it carrying every empty of
-//!   the loop and its load after each stop (previous - empties + load) never exceeds the
-//!   capacity; no more loops per (day, wave, vehicle type) than vehicles of the type; loops go
-//!   by day then wave.
+//!   return lie within the wave and the vehicle type's shift; the vehicle starts and ends at
+//!   the plant, leaves it carrying every empty of the loop and its load after each stop
+//!   (previous - empties + load) never exceeds the capacity; loops go by day then wave.
+//! - **Trucks**: a loop's truck number is below its type's vehicle count; the loops of one
+//!   truck in one (day, wave) are its trips: a second one only if the type may reload at the
+//!   plant, at most `max_reloads` + 1 of them, each leaving no earlier than the previous one's
+//!   return plus the type's reload time; from the first departure to the last return and over
+//!   all its loops' kilometres, the truck stays within the type's duration and distance
+//!   limits (the routing checker's rule for a route with reloads).
 //! - **Stock**: per part, stock(t) = initial + arrivals up to t - consumption up to t, the
 //!   consumption `per_day / parts_per_container` containers spread evenly over the production
 //!   hours of each production day, a milk-run pickup arriving when its loop is back at the plant,
@@ -60,6 +64,10 @@ const DIMS: usize = 2;
 const KG: usize = 0;
 /// Index of the pallet-place dimension.
 const PLACES: usize = 1;
+
+/// Per truck (day, wave, vehicle type, truck number): its loops as (departure, loop index,
+/// return, distance), recomputed.
+type Trucks = BTreeMap<(u32, usize, VehicleTypeId, u32), Vec<(Duration, usize, Duration, Distance)>>;
 
 /// One way a plan breaks the rules of the inbound network.
 #[derive(Debug, Clone, PartialEq)]
@@ -428,20 +436,20 @@ pub enum PlanViolation {
         /// The vehicle type's shift.
         shift: TimeWindow,
     },
-    /// A loop lasts longer than its vehicle type allows.
+    /// A truck's loops of a wave last longer than its vehicle type allows.
     MaxDuration {
-        /// The loop.
+        /// The truck's last loop of the wave.
         loop_index: usize,
-        /// Departure to return.
+        /// Its first loop's departure to its last loop's return.
         duration: Duration,
         /// The limit.
         limit: Duration,
     },
-    /// A loop is longer than its vehicle type allows.
+    /// A truck's loops of a wave are longer than its vehicle type allows.
     MaxDistance {
-        /// The loop.
+        /// The truck's last loop of the wave.
         loop_index: usize,
-        /// Distance (recomputed).
+        /// Distance of its loops (recomputed).
         distance: Distance,
         /// The limit.
         limit: Distance,
@@ -479,18 +487,43 @@ pub enum PlanViolation {
         /// Capacity.
         capacity: i64,
     },
-    /// More loops of a vehicle type in one wave than vehicles of the type.
+    /// A loop's truck number is not below its vehicle type's count.
     FleetExceeded {
-        /// The day.
-        day: u32,
-        /// The wave.
-        wave: usize,
+        /// The loop.
+        loop_index: usize,
         /// The type.
         vehicle_type: VehicleTypeId,
-        /// Loops of the type in that wave.
-        loops: usize,
+        /// The loop's truck.
+        vehicle: u32,
         /// Vehicles of the type.
         count: u32,
+    },
+    /// A truck runs a second loop in a wave, but its vehicle type may not reload at the plant.
+    ReloadNotAllowed {
+        /// The truck's second loop.
+        loop_index: usize,
+        /// The type.
+        vehicle_type: VehicleTypeId,
+    },
+    /// A truck runs more loops in a wave than its type's reloads allow.
+    TooManyReloads {
+        /// The truck's first loop over the cap.
+        loop_index: usize,
+        /// Reloads (loops - 1).
+        reloads: u32,
+        /// The type's cap.
+        max: u32,
+    },
+    /// A truck's loop leaves before the truck is back from its previous loop and reloaded.
+    TruckNotReady {
+        /// The loop.
+        loop_index: usize,
+        /// The truck's previous loop.
+        previous: usize,
+        /// The previous loop's return plus the reload time.
+        ready: Duration,
+        /// The loop's departure.
+        departure: Duration,
     },
     /// The plan has not one stock curve per part of the suppliers.
     StockCount {
@@ -769,12 +802,14 @@ impl fmt::Display for PlanViolation {
                 Clock(arrival.0),
                 Window(*shift)
             ),
-            Self::MaxDuration { loop_index, duration, limit } => {
-                write!(f, "loop {loop_index} lasts {duration} s, its vehicle type allows {limit} s")
-            }
-            Self::MaxDistance { loop_index, distance, limit } => {
-                write!(f, "loop {loop_index} covers {distance} m, its vehicle type allows {limit} m")
-            }
+            Self::MaxDuration { loop_index, duration, limit } => write!(
+                f,
+                "the truck of loop {loop_index} is out {duration} s in the wave, its vehicle type allows {limit} s"
+            ),
+            Self::MaxDistance { loop_index, distance, limit } => write!(
+                f,
+                "the truck of loop {loop_index} covers {distance} m in the wave, its vehicle type allows {limit} m"
+            ),
             Self::LoopDistance { loop_index, recorded, expected } => {
                 write!(f, "loop {loop_index} records {recorded} m, the travel matrix gives {expected} m")
             }
@@ -790,9 +825,22 @@ impl fmt::Display for PlanViolation {
                 }
                 write!(f, " carries {load} {unit}, its vehicle holds {capacity}")
             }
-            Self::FleetExceeded { day, wave, vehicle_type, loops, count } => write!(
+            Self::FleetExceeded { loop_index, vehicle_type, vehicle, count } => write!(
                 f,
-                "day {day} wave {wave} has {loops} loops of {vehicle_type}, which has {count} vehicles"
+                "loop {loop_index} runs on truck {vehicle} of {vehicle_type}, which has {count} vehicles"
+            ),
+            Self::ReloadNotAllowed { loop_index, vehicle_type } => write!(
+                f,
+                "loop {loop_index} is its truck's second in the wave, but {vehicle_type} may not reload at the plant"
+            ),
+            Self::TooManyReloads { loop_index, reloads, max } => {
+                write!(f, "loop {loop_index} makes {reloads} reloads of its truck in the wave, at most {max} allowed")
+            }
+            Self::TruckNotReady { loop_index, previous, ready, departure } => write!(
+                f,
+                "loop {loop_index} leaves at {}, its truck is back from loop {previous} and reloaded at {}",
+                Clock(departure.0),
+                Clock(ready.0)
             ),
             Self::StockCount { curves, expected } => {
                 write!(f, "the plan has {curves} stock curves for {expected} parts")
@@ -1334,7 +1382,7 @@ impl Checker<'_> {
         let travel = network.travel();
         let waves = inbound.cycle.waves.len();
         let mut type_checked = vec![false; network.vehicle_types().len()];
-        let mut used: BTreeMap<(u32, usize, VehicleTypeId), usize> = BTreeMap::new();
+        let mut trucks: Trucks = BTreeMap::new();
         for (l, lp) in plan.loops.iter().enumerate() {
             if !self.production_day(lp.day) {
                 self.push(PlanViolation::LoopDay { loop_index: l, day: lp.day });
@@ -1347,7 +1395,14 @@ impl Checker<'_> {
             match vt {
                 None => self.push(PlanViolation::UnknownVehicleType { loop_index: l, vehicle_type: lp.vehicle_type }),
                 Some(vt) => {
-                    *used.entry((lp.day, lp.wave, lp.vehicle_type)).or_insert(0) += 1;
+                    if lp.vehicle >= vt.count {
+                        self.push(PlanViolation::FleetExceeded {
+                            loop_index: l,
+                            vehicle_type: lp.vehicle_type,
+                            vehicle: lp.vehicle,
+                            count: vt.count,
+                        });
+                    }
                     let checked = &mut type_checked[lp.vehicle_type.index()];
                     if !*checked {
                         *checked = true;
@@ -1471,13 +1526,12 @@ impl Checker<'_> {
                     shift: vt.shift,
                 });
             }
-            let duration = Duration(back.0.saturating_sub(lp.departure.0));
-            if let Some(limit) = vt.max_duration.filter(|&limit| duration > limit) {
-                self.push(PlanViolation::MaxDuration { loop_index: l, duration, limit });
-            }
-            if let Some(limit) = vt.max_distance.filter(|&limit| distance > limit) {
-                self.push(PlanViolation::MaxDistance { loop_index: l, distance, limit });
-            }
+            trucks.entry((lp.day, lp.wave, lp.vehicle_type, lp.vehicle)).or_default().push((
+                lp.departure,
+                l,
+                back,
+                distance,
+            ));
 
             // Loads: leave with every empty, then drop empties and load at each stop.
             let capacity = vt.capacity.amounts();
@@ -1512,10 +1566,38 @@ impl Checker<'_> {
             }
             self.report.violations.extend(overloads);
         }
-        for ((day, wave, vehicle_type), loops) in used {
-            let count = network.vehicle_types().get(vehicle_type.index()).map_or(0, |v| v.count);
-            if loops > count as usize {
-                self.push(PlanViolation::FleetExceeded { day, wave, vehicle_type, loops, count });
+        self.trucks(trucks);
+    }
+
+    /// The loops of each truck in a wave, one after the other (the types exist).
+    fn trucks(&mut self, trucks: Trucks) {
+        let plant = self.inbound.plant;
+        for ((_, _, vehicle_type, _), mut loops) in trucks {
+            let Some(vt) = self.network.vehicle_types().get(vehicle_type.index()) else { continue };
+            loops.sort_unstable();
+            for (k, pair) in loops.windows(2).enumerate() {
+                let ((_, previous, back, _), (departure, l, _, _)) = (pair[0], pair[1]);
+                if k == 0 && !vt.reload_sites.contains(&plant) {
+                    self.push(PlanViolation::ReloadNotAllowed { loop_index: l, vehicle_type });
+                }
+                let ready = back.saturating_add(vt.reload_time);
+                if departure < ready {
+                    self.push(PlanViolation::TruckNotReady { loop_index: l, previous, ready, departure });
+                }
+            }
+            let reloads = u32::try_from(loops.len().saturating_sub(1)).unwrap_or(u32::MAX);
+            if let Some(max) = vt.max_reloads.filter(|&max| reloads > max) {
+                let loop_index = loops[max as usize + 1].1;
+                self.push(PlanViolation::TooManyReloads { loop_index, reloads, max });
+            }
+            let (Some(first), Some(last)) = (loops.first(), loops.last()) else { continue };
+            let duration = Duration(last.2 .0.saturating_sub(first.0 .0));
+            if let Some(limit) = vt.max_duration.filter(|&limit| duration > limit) {
+                self.push(PlanViolation::MaxDuration { loop_index: last.1, duration, limit });
+            }
+            let distance = loops.iter().fold(Distance::ZERO, |d, l| d.saturating_add(l.3));
+            if let Some(limit) = vt.max_distance.filter(|&limit| distance > limit) {
+                self.push(PlanViolation::MaxDistance { loop_index: last.1, distance, limit });
             }
         }
     }
@@ -1708,11 +1790,11 @@ impl Checker<'_> {
         if kpis.total.0 != total {
             self.push(PlanViolation::Kpi { what: "total", recorded: kpis.total.0 as f64, expected: total as f64 });
         }
-        let mut per_wave: BTreeMap<(u32, usize), usize> = BTreeMap::new();
+        let mut per_wave: BTreeMap<(u32, usize), std::collections::BTreeSet<(VehicleTypeId, u32)>> = BTreeMap::new();
         for l in &plan.loops {
-            *per_wave.entry((l.day, l.wave)).or_insert(0) += 1;
+            per_wave.entry((l.day, l.wave)).or_default().insert((l.vehicle_type, l.vehicle));
         }
-        let busiest = per_wave.values().copied().max().unwrap_or(0);
+        let busiest = per_wave.values().map(std::collections::BTreeSet::len).max().unwrap_or(0);
         if (kpis.vehicles as usize) < busiest {
             self.push(PlanViolation::KpiVehicles { recorded: kpis.vehicles, at_least: busiest });
         }
@@ -1912,6 +1994,7 @@ mod tests {
             day,
             wave: 0,
             vehicle_type: VehicleTypeId(0),
+            vehicle: 0,
             departure: Duration(departure),
             stops,
             arrival: Duration(back),
@@ -2230,6 +2313,116 @@ mod tests {
             ],
             "{report}"
         );
+    }
+
+    /// Each day, one truck collects A in a first loop leaving at 06:00 and B in a second one
+    /// leaving `gap` seconds after the first is back.
+    fn two_trip_plan(gap: i64, second_truck: u32) -> MilkRunPlan {
+        let mut plan = plan();
+        plan.loops = (0..5)
+            .flat_map(|d| {
+                let first = day_loop(d, DEPART, false);
+                let departure = first.arrival.0 + gap;
+                let arrival = departure + 1000;
+                let start = arrival.max(7 * H);
+                let second = Loop {
+                    vehicle: second_truck,
+                    departure: Duration(departure),
+                    stops: vec![LoopStop {
+                        pickup: 2 * d as usize + 1,
+                        site: SiteId(2),
+                        arrival: Duration(arrival),
+                        start: Duration(start),
+                        departure: Duration(start + 1260),
+                        load_after: vec![360, 3],
+                    }],
+                    arrival: Duration(start + 1260 + 1000),
+                    distance: Distance(20_000),
+                    ..first.clone()
+                };
+                [first, second]
+            })
+            .collect();
+        plan
+    }
+
+    /// The violations of the truck rules (the two-trip plans' stock curves are not redone).
+    fn truck_violations(network: ProblemData, plan: &MilkRunPlan) -> Vec<PlanViolation> {
+        let report = check_plan(&network.validate().unwrap(), &inbound(), plan);
+        report
+            .violations
+            .into_iter()
+            .filter(|v| {
+                matches!(
+                    v,
+                    PlanViolation::FleetExceeded { .. }
+                        | PlanViolation::ReloadNotAllowed { .. }
+                        | PlanViolation::TooManyReloads { .. }
+                        | PlanViolation::TruckNotReady { .. }
+                        | PlanViolation::MaxDuration { .. }
+                        | PlanViolation::MaxDistance { .. }
+                        | PlanViolation::Timetable { .. }
+                        | PlanViolation::OutsideWave { .. }
+                        | PlanViolation::KpiVehicles { .. }
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_truck_runs_loops_one_after_the_other_when_it_may_reload() {
+        let reloading = |reload_minutes: i64| {
+            let mut data = network_data(1000);
+            data.vehicle_types[0].reload_sites = vec![SiteId(0)];
+            data.vehicle_types[0].reload_time = Duration::minutes(reload_minutes);
+            data
+        };
+        let ten = 600;
+        assert_eq!(truck_violations(reloading(10), &two_trip_plan(ten, 0)), vec![]);
+        // The first loop is back at 06:51:40, reloaded at 07:01:40.
+        let ready = Duration(DEPART + 3100 + ten);
+        assert_eq!(
+            truck_violations(reloading(10), &two_trip_plan(ten - 1, 0))[0],
+            PlanViolation::TruckNotReady { loop_index: 1, previous: 0, ready, departure: Duration(ready.0 - 1) }
+        );
+        let mut no_reload = reloading(10);
+        no_reload.vehicle_types[0].reload_sites.clear();
+        let found = truck_violations(no_reload.clone(), &two_trip_plan(ten, 0));
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(found.contains(&PlanViolation::ReloadNotAllowed { loop_index: 3, vehicle_type: VehicleTypeId(0) }));
+        // On a second truck there is nothing to reload, but the type has one vehicle.
+        let found = truck_violations(no_reload.clone(), &two_trip_plan(ten, 1));
+        let fleet = found.iter().filter(|v| matches!(v, PlanViolation::FleetExceeded { vehicle: 1, count: 1, .. }));
+        assert_eq!(fleet.count(), 5, "{found:?}");
+        // ... and the plan's vehicle count is too low.
+        assert!(found.contains(&PlanViolation::KpiVehicles { recorded: 1, at_least: 2 }));
+        assert_eq!(found.len(), 5 + 1, "{found:?}");
+        no_reload.vehicle_types[0].count = 2;
+        let mut two = two_trip_plan(ten, 1);
+        two.kpis.vehicles = 2;
+        assert_eq!(truck_violations(no_reload, &two), vec![]);
+        let mut capped = reloading(10);
+        capped.vehicle_types[0].max_reloads = Some(0);
+        assert_eq!(
+            truck_violations(capped, &two_trip_plan(ten, 0))[0],
+            PlanViolation::TooManyReloads { loop_index: 1, reloads: 1, max: 0 }
+        );
+        // Each loop lasts under an hour; the truck is out from 06:00 to 07:59:20.
+        let mut short = reloading(10);
+        short.vehicle_types[0].max_duration = Some(Duration::hours(1));
+        short.vehicle_types[0].max_distance = Some(Distance(25_000));
+        let found = truck_violations(short, &two_trip_plan(ten, 0));
+        assert_eq!(found.len(), 10, "{found:?}");
+        assert!(found.contains(&PlanViolation::MaxDuration {
+            loop_index: 1,
+            duration: Duration(3100 + ten + 1000 + 1260 + 1000),
+            limit: Duration::hours(1)
+        }));
+        assert!(found.contains(&PlanViolation::MaxDistance {
+            loop_index: 1,
+            distance: Distance(30_000),
+            limit: Distance(25_000)
+        }));
     }
 
     #[test]

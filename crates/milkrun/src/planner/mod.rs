@@ -32,8 +32,14 @@
 //!    part over its limit; the plans where every supplier is collected daily by milk run, or
 //!    ships directly daily, are planned too, and the best ranked is returned.
 //!
-//! A truck can run one loop per wave, so a day's fleet is the most loops of a type in one
-//! wave, and a vehicle's fixed cost is paid once per day it is used.
+//! A truck runs one loop per wave, or several one after the other when its vehicle type may
+//! reload at the plant (the type's `reload_sites` list the plant; `max_reloads` and
+//! `reload_time` apply): the engine routes the wave's trucks with their reloads, and each trip
+//! between two visits of the plant is a loop of the timetable, numbered by truck
+//! ([`Loop::vehicle`]). Candidates (step 6) are compared on loops of one per truck, which route
+//! several times faster; the finalists (step 7) are routed with reloads, and per (day, wave)
+//! the better of the two is kept. A day's fleet is the most trucks of a type in one wave, and
+//! a vehicle's fixed cost is paid once per day it is used.
 
 mod check;
 pub mod in_plant;
@@ -242,18 +248,29 @@ struct Schedule {
 /// of a previous plan to start from per (day, wave) (re-planning).
 struct Effort {
     iterations: u64,
+    /// Whether trucks may run several loops a wave (reloading at the plant, where their type
+    /// allows it): the full effort's loops; the quick effort compares candidates on loops of
+    /// one per truck, which route several times faster.
+    reloads: bool,
     /// When the engine calls should be done by, if the planner has a time limit: each gets
     /// its share of the time left.
     deadline: Option<Instant>,
     cache: LoopCache,
     warm: WarmLoops,
-    /// Per job set, loops to start the routing from (a finalist's quick loops).
-    starts: HashMap<CacheKey, Vec<(usize, Vec<SiteId>)>>,
+    /// Per job set, trucks to start the routing from (a finalist's quick loops).
+    starts: HashMap<CacheKey, Vec<WarmTruck>>,
 }
 
 impl Effort {
-    fn new(iterations: u64) -> Self {
-        Self { iterations, deadline: None, cache: LoopCache::new(), warm: WarmLoops::new(), starts: HashMap::new() }
+    fn new(iterations: u64, reloads: bool) -> Self {
+        Self {
+            iterations,
+            reloads,
+            deadline: None,
+            cache: LoopCache::new(),
+            warm: WarmLoops::new(),
+            starts: HashMap::new(),
+        }
     }
 }
 
@@ -323,20 +340,30 @@ fn overflowing(plan: &MilkRunPlan) -> impl Iterator<Item = PartId> + '_ {
 }
 
 /// How the loops of one (day, wave) compare: pickups left out, then cost (variable, plus each
-/// loop's vehicle's fixed cost).
+/// truck's fixed cost).
 fn routed_rank(ctx: &Ctx<'_>, loops: &[RoutedLoop]) -> (usize, i64) {
     let types = ctx.network.vehicle_types();
     let unrouted = loops.iter().map(|l| l.unrouted.len()).sum();
-    let cost = loops
-        .iter()
-        .filter(|l| !l.stops.is_empty())
-        .map(|l| l.variable_cost + types[l.vehicle_type].fixed_cost.get())
-        .sum();
-    (unrouted, cost)
+    let variable: i64 = loops.iter().filter(|l| !l.stops.is_empty()).map(|l| l.variable_cost).sum();
+    let fixed: i64 = trucks(loops).map(|l| types[l.vehicle_type].fixed_cost.get()).sum();
+    (unrouted, variable + fixed)
 }
 
-/// Per (day, wave): the loops to start the routing from, as (vehicle type, sites in order).
-type WarmLoops = HashMap<(u32, usize), Vec<(usize, Vec<SiteId>)>>;
+/// The first loop of each truck (its loops are adjacent).
+fn trucks(loops: &[RoutedLoop]) -> impl Iterator<Item = &RoutedLoop> {
+    let routed = || loops.iter().filter(|l| !l.stops.is_empty());
+    routed()
+        .zip(std::iter::once(None).chain(routed().map(Some)))
+        .filter(|(l, prev)| prev.is_none_or(|p| p.vehicle != l.vehicle))
+        .map(|(l, _)| l)
+}
+
+/// A truck's loops of one wave to start the routing from: its vehicle type and, per loop, the
+/// sites in order.
+type WarmTruck = (usize, Vec<Vec<SiteId>>);
+
+/// Per (day, wave): the trucks to start the routing from.
+type WarmLoops = HashMap<(u32, usize), Vec<WarmTruck>>;
 
 /// What identifies a (day, wave) problem: per pickup, supplier, load, empties, service and
 /// window.
@@ -356,11 +383,16 @@ type CacheKey = (SlotKey, Option<(u32, usize)>);
 #[derive(Debug, Clone, PartialEq)]
 struct RoutedLoop {
     vehicle_type: usize,
+    /// The engine's route (one truck) the loop is a trip of: loops of one truck are adjacent,
+    /// in the order it runs them.
+    vehicle: usize,
     departure: Duration,
     /// (job position, arrival, start, departure, load after).
     stops: Vec<(usize, Duration, Duration, Duration, Vec<i64>)>,
     arrival: Duration,
     distance: i64,
+    /// The truck's variable cost for the loop: its distance, and its time from the previous
+    /// loop's return (reload time and waiting included) or from its departure for the first.
     variable_cost: i64,
     fill: f64,
     /// Unserved job positions and the engine's reason.
@@ -405,8 +437,8 @@ impl MilkRunPlanner {
         let started = Instant::now();
         let ctx = self.context(network, inbound)?;
         // Candidates are compared with a quick routing effort, the finalists with the full one.
-        let mut quick = Effort::new(self.quick_iterations());
-        let mut full = Effort::new(self.iterations);
+        let mut quick = Effort::new(self.quick_iterations(), false);
+        let mut full = Effort::new(self.iterations, true);
         let start = self.starting_schedule(&ctx);
         progress(&PlanningStep::Frequencies {
             milk_run: start.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
@@ -508,14 +540,14 @@ impl MilkRunPlanner {
             for (slot, q, f) in &keys {
                 let members = &by_slot[slot];
                 if let Some(Ok(loops)) = quick.cache.get(q) {
-                    let start = loops
-                        .iter()
-                        .filter(|l| !l.stops.is_empty())
-                        .map(|l| {
-                            let sites = l.stops.iter().map(|st| ctx.suppliers[pickups[members[st.0]].supplier].site);
-                            (l.vehicle_type, sites.collect())
-                        })
-                        .collect();
+                    let mut start: Vec<WarmTruck> = Vec::new();
+                    for (k, l) in loops.iter().enumerate().filter(|(_, l)| !l.stops.is_empty()) {
+                        let sites = l.stops.iter().map(|st| ctx.suppliers[pickups[members[st.0]].supplier].site);
+                        match start.last_mut() {
+                            Some(truck) if k > 0 && loops[k - 1].vehicle == l.vehicle => truck.1.push(sites.collect()),
+                            _ => start.push((l.vehicle_type, vec![sites.collect()])),
+                        }
+                    }
                     full.starts.insert(f.clone(), start);
                 }
             }
@@ -714,7 +746,7 @@ impl MilkRunPlanner {
             item: format!("{policy:?}"),
             reason: "a supplier has no open production day".into(),
         })?;
-        let mut full = Effort::new(self.iterations);
+        let mut full = Effort::new(self.iterations, true);
         self.evaluate(&ctx, &schedule, &mut full, true)
     }
 
@@ -1017,7 +1049,7 @@ impl MilkRunPlanner {
         let Jobs { pickups, part_quantities, by_slot, mut issues } = jobs(ctx, schedule);
         let mut slots: Vec<(u32, usize)> = by_slot.keys().copied().collect();
         slots.sort_unstable();
-        let effort_iterations = effort.iterations;
+        let (effort_iterations, reloads) = (effort.iterations, effort.reloads);
         let mut loops = Vec::new();
         let mut arrivals: Vec<Option<CycleTime>> = vec![None; pickups.len()];
         let mut fixed_per_day = vec![vec![0u32; network.vehicle_types().len()]; 7];
@@ -1053,7 +1085,10 @@ impl MilkRunPlanner {
                             .map(|(slot, key)| {
                                 let members = by_slot[slot].iter().map(|&k| &pickups[k]).collect();
                                 let warm = starts.get(key).or_else(|| warm.get(slot)).map(Vec::as_slice);
-                                (key.clone(), self.route(ctx, slot.1, members, warm, effort_iterations, max_time))
+                                (
+                                    key.clone(),
+                                    self.route(ctx, slot.1, members, warm, (effort_iterations, reloads), max_time),
+                                )
                             })
                             .collect::<Vec<_>>()
                     })
@@ -1083,6 +1118,7 @@ impl MilkRunPlanner {
                 }
             };
             let mut per_type = vec![0u32; network.vehicle_types().len()];
+            let mut last_truck = None;
             for r in routed {
                 for &(pos, ref reason) in &r.unrouted {
                     issues.push(PlanIssue::Unrouted { pickup: members[pos], reason: reason.clone() });
@@ -1090,7 +1126,12 @@ impl MilkRunPlanner {
                 if r.stops.is_empty() {
                     continue;
                 }
-                per_type[r.vehicle_type] += 1;
+                // Trucks numbered per type in the engine's order; a truck's loops are adjacent.
+                if last_truck != Some(r.vehicle) {
+                    last_truck = Some(r.vehicle);
+                    per_type[r.vehicle_type] += 1;
+                }
+                let vehicle = per_type[r.vehicle_type] - 1;
                 let stops: Vec<LoopStop> = r
                     .stops
                     .iter()
@@ -1110,6 +1151,7 @@ impl MilkRunPlanner {
                     day: slot.0,
                     wave: slot.1,
                     vehicle_type: milkrun_model::VehicleTypeId::from_index(r.vehicle_type),
+                    vehicle,
                     departure: r.departure,
                     stops,
                     arrival: r.arrival,
@@ -1179,8 +1221,8 @@ impl MilkRunPlanner {
         ctx: &Ctx<'_>,
         wave: usize,
         members: Vec<&Pickup>,
-        warm: Option<&[(usize, Vec<SiteId>)]>,
-        iterations: u64,
+        warm: Option<&[WarmTruck]>,
+        (iterations, reloads): (u64, bool),
         max_time: Option<std::time::Duration>,
     ) -> Result<Vec<RoutedLoop>, String> {
         let network = ctx.network;
@@ -1199,13 +1241,24 @@ impl MilkRunPlanner {
                 )
             })
             .collect();
+        let plant = ctx.inbound.plant;
         for v in &mut data.vehicle_types {
             v.shift = TimeWindow::new(v.shift.open.max(w.open), v.shift.close.min(w.close));
+            // Several loops per truck in the wave: reloads at the plant only (a trip ends where
+            // its parts are delivered).
+            let at_plant = v.reload_sites.contains(&plant);
             v.reload_sites.clear();
-            v.max_reloads = None;
+            if at_plant {
+                v.reload_sites.push(plant);
+            }
         }
         data.horizon = None;
-        let problem = data.validate().map_err(|e| e.to_string())?;
+        let can_reload = data.vehicle_types.iter().any(|v| !v.reload_sites.is_empty());
+        let with_reloads = data.clone().validate().map_err(|e| e.to_string())?;
+        for v in &mut data.vehicle_types {
+            v.reload_sites.clear();
+        }
+        let single = data.validate().map_err(|e| e.to_string())?;
         // Loops have a handful of stops: ruin about a quarter of them, not the engine's default.
         let mut config = SolverConfig::default().seed(self.seed).max_iterations(iterations);
         if let Some(t) = max_time {
@@ -1216,23 +1269,50 @@ impl MilkRunPlanner {
         // Re-planning starts from the previous loops of this (day, wave), pickups of suppliers
         // that are gone left out; a start the engine refuses (more loops of a type than
         // vehicles, after a fleet change) falls back to a cold start.
-        let warm = warm.map(|loops| {
-            let routes = loops
+        let warm = warm.map(|trucks| {
+            let routes = trucks
                 .iter()
-                .map(|(t, sites)| {
-                    let visits = sites
-                        .iter()
-                        .filter_map(|site| members.iter().position(|p| ctx.suppliers[p.supplier].site == *site))
-                        .map(|k| Visit::Service(milkrun_model::JobId::from_index(k)))
-                        .collect();
+                .map(|(t, loops)| {
+                    let mut visits = Vec::new();
+                    for sites in loops {
+                        let stops: Vec<Visit> = sites
+                            .iter()
+                            .filter_map(|site| members.iter().position(|p| ctx.suppliers[p.supplier].site == *site))
+                            .map(|k| Visit::Service(milkrun_model::JobId::from_index(k)))
+                            .collect();
+                        if !visits.is_empty() && !stops.is_empty() {
+                            visits.push(Visit::Reload(plant));
+                        }
+                        visits.extend(stops);
+                    }
                     milkrun_model::Route::new(milkrun_model::VehicleTypeId::from_index(*t), visits)
                 })
                 .collect();
             milkrun_model::Solution { routes, unassigned: Vec::new() }
         });
-        let solved = match warm.map(|w| solver.solve_from(&problem, &w)) {
-            Some(Ok(solved)) => solved,
-            _ => solver.solve(&problem).map_err(|e| e.to_string())?,
+        let solve = |problem: &Problem| match warm.as_ref().map(|w| solver.solve_from(problem, w)) {
+            Some(Ok(solved)) => Ok(solved),
+            _ => solver.solve(problem).map_err(|e| e.to_string()),
+        };
+        // The full effort routes with reloads where the fleet allows them; the quick one
+        // without, unless that leaves pickups out or the loops infeasible (a fleet that
+        // relies on several loops per truck).
+        let (problem, solved) = if reloads && can_reload {
+            let solved = solve(&with_reloads)?;
+            (with_reloads, solved)
+        } else {
+            let solved = solve(&single)?;
+            let short = |s: &milkrun_routing::Solved| (s.unassigned.len(), !s.feasible);
+            if can_reload && short(&solved) > (0, false) {
+                let again = solve(&with_reloads)?;
+                if short(&again) < short(&solved) {
+                    (with_reloads, again)
+                } else {
+                    (single, solved)
+                }
+            } else {
+                (single, solved)
+            }
         };
         let mut out = Vec::new();
         let mut unrouted: Vec<(usize, String)> =
@@ -1262,34 +1342,71 @@ impl MilkRunPlanner {
             let t = route.vehicle_type.index();
             let vt = &problem.vehicle_types()[t];
             let cap = vt.capacity.amounts();
-            let first = schedule.stops.first().ok_or("empty schedule")?;
-            let last = schedule.stops.last().ok_or("empty schedule")?;
-            let mut fill = 0.0f64;
-            let mut stops = Vec::new();
+            let fill_of = |load: &Load| {
+                cap.iter()
+                    .zip(load.amounts())
+                    .filter(|(&c, _)| c > 0)
+                    .map(|(&c, &a)| a as f64 / c as f64)
+                    .fold(0.0f64, f64::max)
+            };
+            // Each trip between two visits of the plant is a loop.
+            let truck = out.len();
+            let travel = network.travel();
+            let mut started: Option<(Duration, Duration)> = None; // (departure, cost clock)
+            let (mut stops, mut fill, mut distance, mut at) = (Vec::new(), 0.0f64, 0i64, plant.index());
             for st in &schedule.stops {
-                for (d, &c) in cap.iter().enumerate() {
-                    if c > 0 {
-                        fill = fill.max(st.load_after.amounts()[d] as f64 / c as f64);
+                distance += travel.distance(at, st.site.index()).get();
+                at = st.site.index();
+                match st.visit {
+                    Some(Visit::Service(job)) => {
+                        fill = fill.max(fill_of(&st.load_after));
+                        stops.push((job.index(), st.arrival, st.start, st.departure, st.load_after.amounts().to_vec()));
+                        continue;
                     }
+                    Some(Visit::Reload(_)) | None => {}
+                    Some(other) => return Err(format!("unexpected visit {other:?} in a milk-run loop")),
                 }
-                if let Some(Visit::Service(job)) = st.visit {
-                    stops.push((job.index(), st.arrival, st.start, st.departure, st.load_after.amounts().to_vec()));
+                match started {
+                    // A trip without pickups (none is expected): its time counts in the next.
+                    Some((_, clock)) if stops.is_empty() => started = Some((st.departure, clock)),
+                    Some((departure, clock)) => {
+                        out.push(RoutedLoop {
+                            vehicle_type: t,
+                            vehicle: truck,
+                            departure,
+                            stops: std::mem::take(&mut stops),
+                            arrival: st.arrival,
+                            distance,
+                            variable_cost: vt.unit_distance_cost * distance
+                                + vt.unit_duration_cost * (st.arrival.get() - clock.get()),
+                            fill,
+                            unrouted: Vec::new(),
+                        });
+                        started = Some((st.departure, st.arrival));
+                    }
+                    None => started = Some((st.departure, st.departure)),
                 }
+                (fill, distance) = (fill_of(&st.load_after), 0);
             }
-            out.push(RoutedLoop {
-                vehicle_type: t,
-                departure: first.departure,
-                stops,
-                arrival: last.arrival,
-                distance: schedule.distance.get(),
-                variable_cost: schedule.cost.get() - vt.fixed_cost.get(),
-                fill,
-                unrouted: Vec::new(),
-            });
+            // The loops' costs add up to the route's (what rounding leaves goes to the last).
+            let mine = &mut out[truck..];
+            let variable = schedule.cost.get() - vt.fixed_cost.get();
+            let others: i64 = mine.iter().rev().skip(1).map(|l| l.variable_cost).sum();
+            if let Some(last) = mine.last_mut() {
+                last.variable_cost = variable - others;
+            }
+            let total: i64 = mine.iter().map(|l| l.distance).sum();
+            if total != schedule.distance.get() {
+                return Err(format!(
+                    "the engine's route of {} m does not split into loops of {total} m",
+                    schedule.distance.get()
+                ));
+            }
         }
         if !unrouted.is_empty() {
             out.push(RoutedLoop {
                 vehicle_type: 0,
+                vehicle: usize::MAX,
                 departure: Duration::ZERO,
                 stops: Vec::new(),
                 arrival: Duration::ZERO,

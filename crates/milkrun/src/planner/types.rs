@@ -50,8 +50,9 @@ pub struct Cycle {
     pub production_days: WeekdaySet,
     /// Hours of the day in which parts are consumed, evenly.
     pub production_hours: TimeWindow,
-    /// The loop waves of a day: each loop leaves the plant and is back within one wave, a
-    /// truck can run one loop per wave (several loops per shift). Waves must not overlap.
+    /// The loop waves of a day: each loop leaves the plant and is back within one wave; a
+    /// truck runs one loop per wave, or several one after the other when its vehicle type may
+    /// reload at the plant (several loops per shift either way). Waves must not overlap.
     pub waves: Vec<TimeWindow>,
 }
 
@@ -189,6 +190,10 @@ pub struct Loop {
     pub wave: usize,
     /// Vehicle type.
     pub vehicle_type: VehicleTypeId,
+    /// The truck of its type that runs the loop, numbered from 0 in its (day, wave). A truck
+    /// runs its loops of a wave one after the other (when its type may reload at the plant):
+    /// each leaves once the previous one is back and the type's reload time has passed.
+    pub vehicle: u32,
     /// Departure from the plant.
     pub departure: Duration,
     /// The stops, in order.
@@ -197,7 +202,9 @@ pub struct Loop {
     pub arrival: Duration,
     /// Distance driven.
     pub distance: Distance,
-    /// Variable cost (per distance and per duration), without the vehicle's fixed cost.
+    /// Variable cost (per distance and per duration), without the vehicle's fixed cost. The
+    /// duration of a truck's second and later loop counts from the previous loop's return
+    /// (the reload time and any waiting at the plant).
     pub variable_cost: Money,
     /// The most loaded share of the vehicle's capacity on the way back (largest over the
     /// dimensions), in [0, 1].

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use milkrun_model::{Money, Problem, SiteId};
 
 use super::{
-    assign_slots, rank, reslot, unloadable, Budget, Ctx, Effort, Inbound, MilkRunPlan, MilkRunPlanner,
+    assign_slots, rank, reslot, unloadable, Budget, Ctx, Effort, Inbound, Loop, MilkRunPlan, MilkRunPlanner,
     MilkRunPlannerBuilder, PlanningStep, Service,
 };
 use crate::error::Error;
@@ -206,16 +206,29 @@ impl MilkRunPlanner {
             milk_run: schedule.services.iter().filter(|s| matches!(s, Service::MilkRun(_))).count(),
         });
 
-        // Warm loops: the previous plan's, per (day, wave), by site (same cycle only).
+        // Warm loops: the previous plan's, per (day, wave) and truck, by site (same cycle
+        // only).
         let mut warm = super::WarmLoops::new();
         if same_cycle {
+            // (day, wave, vehicle type, truck) -> its loops, in the order the plan lists trucks.
+            let mut order = Vec::new();
+            let mut trucks: HashMap<(u32, usize, usize, u32), Vec<&Loop>> = HashMap::new();
             for l in &previous.loops {
-                warm.entry((l.day, l.wave))
-                    .or_default()
-                    .push((l.vehicle_type.index(), l.stops.iter().map(|st| st.site).collect()));
+                let key = (l.day, l.wave, l.vehicle_type.index(), l.vehicle);
+                let mine = trucks.entry(key).or_insert_with(|| {
+                    order.push(key);
+                    Vec::new()
+                });
+                mine.push(l);
+            }
+            for key in order {
+                let mut loops = trucks.remove(&key).unwrap_or_default();
+                loops.sort_by_key(|l| l.departure);
+                let sites = loops.iter().map(|l| l.stops.iter().map(|st| st.site).collect()).collect();
+                warm.entry((key.0, key.1)).or_default().push((key.2, sites));
             }
         }
-        let mut quick = Effort::new(self.quick_iterations());
+        let mut quick = Effort::new(self.quick_iterations(), false);
         quick.warm = warm.clone();
         let first = self.evaluate(&ctx, &schedule, &mut quick, false)?;
         let budget = Budget { started, limit: self.time_limit, week: started.elapsed(), screens: 0 };
@@ -225,7 +238,7 @@ impl MilkRunPlanner {
             kept: true,
         });
         let (schedule, _) = self.improve(&ctx, schedule, rank(&first), &movable, &mut quick, &budget, &mut progress)?;
-        let mut full = Effort::new(self.iterations);
+        let mut full = Effort::new(self.iterations, true);
         full.warm = warm;
         full.deadline = budget.deadline(0.0);
         self.finalist(&ctx, &schedule, &mut quick, &mut full)?;
