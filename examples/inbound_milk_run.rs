@@ -3,7 +3,7 @@
 //!
 //! # Key points
 //! - The scenario is embedded ([`milkrun::demo::automotive_inbound`]): the plant at Zwickau-Mosel,
-//!   30 suppliers at real town coordinates within about 150 km, one part each in returnable
+//!   40 suppliers at real town coordinates within about 150 km, one part each in returnable
 //!   containers (or one-way pallets), consumption for 500 cars a day Monday to Friday, safety
 //!   stock and storage limits at the plant, supplier opening hours and calendars, two loop waves
 //!   matching the plant's dock shifts, 40 t articulated trucks and 7.5 t rigids at 60 km/h.

@@ -1,5 +1,5 @@
 //! An embedded demo scenario: a week of inbound milk runs for a car plant in Zwickau (Saxony)
-//! collecting from 30 suppliers in Saxony, Thuringia and Upper Franconia.
+//! collecting from 40 suppliers in Saxony, Thuringia and Upper Franconia.
 //!
 //! The data are invented but plausible: real town coordinates, typical containers (KLT small load
 //! carriers, mesh pallet boxes, racks, one-way pallets), daily consumption per car converted to
@@ -113,7 +113,7 @@ struct Supplier {
 }
 
 #[rustfmt::skip]
-const SUPPLIERS: [Supplier; 30] = [
+const SUPPLIERS: [Supplier; 40] = [
     Supplier { company: "Erzgebirge Lager", town: "Chemnitz", lat: 50.8357, lon: 12.9292, part: "engine mount", container: GITTER, unit_kg: 3.2, per_container: 40, per_car: 2, visits_per_week: 6, loops_per_day: 2, hours: Hours::TwoShifts, saturday: true },
     Supplier { company: "Muldental Dichtungen", town: "Glauchau", lat: 50.8196, lon: 12.5447, part: "door seal", container: GITTER, unit_kg: 1.1, per_container: 120, per_car: 4, visits_per_week: 5, loops_per_day: 2, hours: Hours::TwoShifts, saturday: false },
     Supplier { company: "Pleissetal Kabel", town: "Meerane", lat: 50.8480, lon: 12.4640, part: "cockpit harness", container: RACK, unit_kg: 6.5, per_container: 24, per_car: 1, visits_per_week: 5, loops_per_day: 2, hours: Hours::TwoShifts, saturday: false },
@@ -144,12 +144,22 @@ const SUPPLIERS: [Supplier; 30] = [
     Supplier { company: "Dresdner Halbleiter", town: "Dresden", lat: 51.0500, lon: 13.7370, part: "power module", container: KLT4314, unit_kg: 0.4, per_container: 24, per_car: 2, visits_per_week: 5, loops_per_day: 1, hours: Hours::TwoShifts, saturday: false },
     Supplier { company: "Hofer Textilwerk", town: "Hof", lat: 50.3130, lon: 11.9170, part: "seat belt", container: KLT6428, unit_kg: 0.9, per_container: 30, per_car: 5, visits_per_week: 3, loops_per_day: 1, hours: Hours::TwoShifts, saturday: false },
     Supplier { company: "Jenaer Optik", town: "Jena", lat: 50.9270, lon: 11.5860, part: "camera module", container: KLT4314, unit_kg: 0.2, per_container: 40, per_car: 3, visits_per_week: 3, loops_per_day: 1, hours: Hours::Lunch, saturday: false },
+    Supplier { company: "Hainichener Drehteile", town: "Hainichen", lat: 50.9697, lon: 13.1253, part: "turned pin", container: KLT4314, unit_kg: 0.05, per_container: 400, per_car: 12, visits_per_week: 3, loops_per_day: 1, hours: Hours::Early, saturday: false },
+    Supplier { company: "Oederaner Kunststofftechnik", town: "Oederan", lat: 50.8606, lon: 13.1717, part: "clip carrier", container: KLT6428, unit_kg: 0.15, per_container: 80, per_car: 6, visits_per_week: 5, loops_per_day: 1, hours: Hours::TwoShifts, saturday: false },
+    Supplier { company: "Frankenberger Armaturen", town: "Frankenberg/Sa.", lat: 50.9108, lon: 13.0378, part: "fuel valve", container: KLT4314, unit_kg: 0.25, per_container: 48, per_car: 1, visits_per_week: 3, loops_per_day: 1, hours: Hours::Lunch, saturday: false },
+    Supplier { company: "Rochlitzer Gummiwerk", town: "Rochlitz", lat: 51.0466, lon: 12.7986, part: "grommet set", container: KLT6428, unit_kg: 0.3, per_container: 100, per_car: 4, visits_per_week: 3, loops_per_day: 1, hours: Hours::Early, saturday: false },
+    Supplier { company: "Ronneburger Metallbau", town: "Ronneburg", lat: 50.8633, lon: 12.1797, part: "rear seat frame", container: RACK, unit_kg: 7.5, per_container: 25, per_car: 1, visits_per_week: 5, loops_per_day: 2, hours: Hours::TwoShifts, saturday: false },
+    Supplier { company: "Schmoellner Schaumstoff", town: "Schmoelln", lat: 50.8947, lon: 12.3564, part: "seat foam", container: GITTER, unit_kg: 0.9, per_container: 40, per_car: 2, visits_per_week: 5, loops_per_day: 2, hours: Hours::TwoShifts, saturday: false },
+    Supplier { company: "Kirchberger Daemmstoffe", town: "Kirchberg", lat: 50.6197, lon: 12.5253, part: "sound insulation mat", container: ONEWAY, unit_kg: 1.8, per_container: 80, per_car: 3, visits_per_week: 3, loops_per_day: 1, hours: Hours::Lunch, saturday: false },
+    Supplier { company: "Oelsnitzer Leuchtdioden", town: "Oelsnitz/Erzgeb.", lat: 50.7236, lon: 12.7194, part: "LED strip", container: KLT4314, unit_kg: 0.08, per_container: 150, per_car: 4, visits_per_week: 2, loops_per_day: 1, hours: Hours::Lunch, saturday: false },
+    Supplier { company: "Musikwinkel Signaltechnik", town: "Markneukirchen", lat: 50.3111, lon: 12.3294, part: "horn", container: KLT6428, unit_kg: 0.6, per_container: 30, per_car: 2, visits_per_week: 3, loops_per_day: 1, hours: Hours::Early, saturday: false },
+    Supplier { company: "Kulmbacher Zinkguss", town: "Kulmbach", lat: 50.1007, lon: 11.4528, part: "door handle", container: KLT6428, unit_kg: 0.35, per_container: 60, per_car: 4, visits_per_week: 3, loops_per_day: 1, hours: Hours::TwoShifts, saturday: false },
 ];
 
 /// Index (among the suppliers) of the one on company holiday on horizon day 2 (Wednesday).
 const HOLIDAY_SUPPLIER: usize = 12;
 
-/// The demo week: the plant at Zwickau-Mosel, 30 suppliers, 6 articulated trucks and 3 rigids.
+/// The demo week: the plant at Zwickau-Mosel, 40 suppliers, 8 articulated trucks and 3 rigids.
 ///
 /// Per pickup, a supplier ships `ceil(weekly consumption / (visits per week · loops per day) /
 /// parts per container)` containers, weekly consumption being [`CARS_PER_DAY`] ·
@@ -225,7 +235,7 @@ pub fn automotive_week() -> Result<Scenario, Error> {
     let coords: Vec<Coordinates> = sites.iter().map(|s| s.location).collect();
     let travel = TravelMatrix::from_coordinates(&coords, Rounding::Nearest, Speed::Constant(SPEED_M_PER_S))?;
     let plant_id = SiteId(0);
-    let mut artic = VehicleType::new("40 t articulated", 6, Load::new(vec![24_000, 33]), plant_id);
+    let mut artic = VehicleType::new("40 t articulated", 8, Load::new(vec![24_000, 33]), plant_id);
     artic.shift = window((5, 0), (22, 0));
     artic.max_duration = Some(Duration::hours(15));
     artic.fixed_cost = Money(45_000);
@@ -257,7 +267,7 @@ pub fn automotive_week() -> Result<Scenario, Error> {
 }
 
 /// The demo plant as input to the [`MilkRunPlanner`](crate::MilkRunPlanner): the same network
-/// as [`automotive_week`] (plant, 30 suppliers, fleet), with each part's consumption
+/// as [`automotive_week`] (plant, 40 suppliers, fleet), with each part's consumption
 /// ([`CARS_PER_DAY`] cars a day, Monday to Friday, 06:00-22:00), half a day of safety stock,
 /// storage for two days plus a rack's worth of containers, a holding cost of 0.5 % of a day's
 /// parts value per container and day, and two loop waves matching the plant's dock windows
