@@ -172,6 +172,30 @@ proptest! {
     }
 }
 
+/// Several pickup windows per supplier: with one wave a day and every supplier open 06:00-10:00
+/// and 13:00-17:00, pickups carry both windows, loops load in either (the checker holds them
+/// to the first window not closed when the truck arrives), some in the morning, some in the
+/// afternoon.
+#[test]
+fn pickups_use_every_window_of_their_supplier() {
+    use milkrun::model::{Duration, TimeWindow};
+    let hm = |h: i64, m: i64| Duration::minutes(60 * h + m);
+    let (network, mut inbound) = demo::synthetic_inbound(10, 12, 3).unwrap();
+    let mut data = network.data().clone();
+    for site in data.sites.iter_mut().skip(1) {
+        site.windows = vec![TimeWindow::new(hm(6, 0), hm(10, 0)), TimeWindow::new(hm(13, 0), hm(17, 0))];
+    }
+    let network = data.validate().unwrap();
+    inbound.cycle.waves = vec![TimeWindow::new(hm(5, 0), hm(21, 0))];
+    let plan = MilkRunPlanner::builder().iterations(100).build().plan(&network, &inbound).unwrap();
+    assert_checked(&network, &inbound, &plan);
+    assert!(plan.pickups.iter().all(|p| p.windows.len() == 2), "{:?}", plan.pickups[0].windows);
+    let starts: Vec<Duration> = plan.loops.iter().flat_map(|l| l.stops.iter().map(|s| s.start)).collect();
+    assert!(starts.iter().any(|&t| t >= hm(13, 0)), "{starts:?}");
+    assert!(starts.iter().any(|&t| t <= hm(10, 0)), "{starts:?}");
+    assert!(starts.iter().all(|&t| t <= hm(10, 0) || t >= hm(13, 0)), "{starts:?}");
+}
+
 /// A vehicle type's energy profile decides its CO2e: the same plan on battery-electric trucks
 /// emits what their kWh at the grid factor emit, not the diesel class's litres.
 #[test]

@@ -239,7 +239,14 @@ pub enum PlanViolation {
         /// Service expected.
         expected: Duration,
     },
-    /// A pickup's window overlaps none of its site's opening windows.
+    /// A pickup's windows are missing, overlap or are out of time order.
+    PickupWindows {
+        /// The pickup.
+        pickup: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// One of a pickup's windows overlaps none of its site's opening windows.
     WindowOutsideSite {
         /// The pickup.
         pickup: usize,
@@ -375,7 +382,7 @@ pub enum PlanViolation {
         /// The supplier's site.
         expected: SiteId,
     },
-    /// Loading starts after the pickup's window closes.
+    /// Loading starts after the pickup's last window closes.
     Late {
         /// The loop.
         loop_index: usize,
@@ -385,7 +392,7 @@ pub enum PlanViolation {
         pickup: usize,
         /// Start of loading.
         start: Duration,
-        /// Window close.
+        /// Close of the window loading had to start in (the last one if the truck came after it).
         close: Duration,
     },
     /// Loading starts while the supplier's site is closed, or ends after it closes (no opening
@@ -707,6 +714,7 @@ impl fmt::Display for PlanViolation {
                 f,
                 "pickup {pickup}: service time is {recorded} s, loading and places moved take {expected} s"
             ),
+            Self::PickupWindows { pickup, reason } => write!(f, "pickup {pickup}: its windows are wrong: {reason}"),
             Self::WindowOutsideSite { pickup, window } => write!(
                 f,
                 "pickup {pickup}: its window {} overlaps none of its supplier's opening hours",
@@ -1218,9 +1226,16 @@ impl Checker<'_> {
                 if !site.calendar.open_days.contains(wd) {
                     self.push(PlanViolation::SupplierClosed { pickup: k, supplier: p.supplier, day: p.day });
                 }
-                if !site.windows.is_empty() && !site.windows.iter().any(|w| overlaps(*w, p.window)) {
-                    self.push(PlanViolation::WindowOutsideSite { pickup: k, window: p.window });
+                for &window in &p.windows {
+                    if !site.windows.is_empty() && !site.windows.iter().any(|w| overlaps(*w, window)) {
+                        self.push(PlanViolation::WindowOutsideSite { pickup: k, window });
+                    }
                 }
+            }
+            if p.windows.is_empty() {
+                self.push(PlanViolation::PickupWindows { pickup: k, reason: "it has no window" });
+            } else if p.windows.windows(2).any(|w| w[1].open <= w[0].close) {
+                self.push(PlanViolation::PickupWindows { pickup: k, reason: "they overlap or are out of time order" });
             }
 
             // Which recorded line serves each of the supplier's parts.
@@ -1355,7 +1370,7 @@ impl Checker<'_> {
                     let at = direct_of[k].first().copied();
                     if let (Some(at), Some(site), Some(plant)) = (at, ctx.site_of(p.supplier), ctx.plant) {
                         let earliest = (i64::from(p.day) * DAY)
-                            .saturating_add(p.window.open.0)
+                            .saturating_add(p.windows.first().map_or(0, |w| w.open.0))
                             .saturating_add(p.service.0)
                             .saturating_add(network.travel().duration(site, plant).0);
                         if at < earliest {
@@ -1465,12 +1480,20 @@ impl Checker<'_> {
             for (s, (stop, &(p, site))) in lp.stops.iter().zip(&resolved).enumerate() {
                 let arrival = t.saturating_add(travel.duration(at, site));
                 distance = distance.saturating_add(travel.distance(at, site));
-                let start = arrival.max(p.window.open);
+                // Loading starts in the first window not closed yet; late if that window is
+                // empty or the truck arrives after the last one closed.
+                let window = p.windows.iter().find(|w| w.close >= arrival);
+                let start = window.map_or(arrival, |w| arrival.max(w.open));
+                let late = match (window, p.windows.last()) {
+                    (Some(w), _) if start > w.close => Some(w.close),
+                    (None, Some(last)) => Some(last.close),
+                    _ => None,
+                };
                 let departure = start.saturating_add(p.service);
                 note(Some(s), "arrival", stop.arrival, arrival);
                 note(Some(s), "start", stop.start, start);
                 note(Some(s), "departure", stop.departure, departure);
-                timing.push(start);
+                timing.push((start, late));
                 (t, at) = (departure, site);
             }
             let back = t.saturating_add(travel.duration(at, plant));
@@ -1479,15 +1502,11 @@ impl Checker<'_> {
             if let Some(v) = mismatch {
                 self.push(v);
             }
-            for (s, (stop, (&(p, site), &start))) in lp.stops.iter().zip(resolved.iter().zip(&timing)).enumerate() {
-                if start > p.window.close {
-                    self.push(PlanViolation::Late {
-                        loop_index: l,
-                        stop: s,
-                        pickup: stop.pickup,
-                        start,
-                        close: p.window.close,
-                    });
+            for (s, (stop, (&(p, site), &(start, late)))) in
+                lp.stops.iter().zip(resolved.iter().zip(&timing)).enumerate()
+            {
+                if let Some(close) = late {
+                    self.push(PlanViolation::Late { loop_index: l, stop: s, pickup: stop.pickup, start, close });
                 }
                 if let Some(sup_site) = network.sites().get(site) {
                     // Loading starts and ends within one opening window of the supplier.
@@ -1943,7 +1962,7 @@ mod tests {
             load: vec![350, 5],
             empties: vec![100, 5],
             service: Duration(900 + 120 * 10),
-            window: window(hm(6, 0), hm(14, 0)),
+            windows: vec![window(hm(6, 0), hm(14, 0))],
         }
     }
 
@@ -1956,7 +1975,7 @@ mod tests {
             load: vec![360, 3],
             empties: vec![0, 0],
             service: Duration(900 + 120 * 3),
-            window: window(hm(7, 0), hm(15, 0)),
+            windows: vec![window(hm(7, 0), hm(15, 0))],
         }
     }
 
@@ -2133,7 +2152,7 @@ mod tests {
     #[test]
     fn loading_after_the_window_closes_is_reported() {
         let mut plan = plan();
-        plan.pickups[0].window = window(hm(6, 0), hm(6, 5));
+        plan.pickups[0].windows = vec![window(hm(6, 0), hm(6, 5))];
         let report = check(&plan);
         assert!(
             report.violations.contains(&PlanViolation::Late {
@@ -2145,6 +2164,45 @@ mod tests {
             }),
             "{report}"
         );
+    }
+
+    #[test]
+    fn loading_starts_in_the_first_window_not_closed_yet() {
+        // The truck reaches A at 06:08:20: after a first window closing at 06:05, so loading
+        // waits for the second one at 06:30; the recorded timetable starts at once.
+        let mut plan = plan();
+        plan.pickups[0].windows = vec![window(hm(6, 0), hm(6, 5)), window(hm(6, 30), hm(14, 0))];
+        let report = check(&plan);
+        assert_eq!(
+            report.violations[0],
+            PlanViolation::Timetable {
+                loop_index: 0,
+                stop: Some(0),
+                field: "start",
+                recorded: Duration(DEPART + 500),
+                expected: hm(6, 30)
+            },
+            "{report}"
+        );
+        assert!(!report.violations.iter().any(|v| matches!(v, PlanViolation::Late { .. })), "{report}");
+        // Arriving after the last window closed is late against it.
+        plan.pickups[0].windows = vec![window(hm(5, 0), hm(5, 30)), window(hm(5, 40), hm(6, 0))];
+        let report = check(&plan);
+        assert!(report.violations.contains(&PlanViolation::Late {
+            loop_index: 0,
+            stop: 0,
+            pickup: 0,
+            start: Duration(DEPART + 500),
+            close: hm(6, 0)
+        }));
+        plan.pickups[0].windows.reverse();
+        assert!(check(&plan)
+            .violations
+            .contains(&PlanViolation::PickupWindows { pickup: 0, reason: "they overlap or are out of time order" }));
+        plan.pickups[0].windows.clear();
+        assert!(check(&plan)
+            .violations
+            .contains(&PlanViolation::PickupWindows { pickup: 0, reason: "it has no window" }));
     }
 
     #[test]

@@ -36,9 +36,12 @@
 //! reload at the plant (the type's `reload_sites` list the plant; `max_reloads` and
 //! `reload_time` apply): the engine routes the wave's trucks with their reloads, and each trip
 //! between two visits of the plant is a loop of the timetable, numbered by truck
-//! ([`Loop::vehicle`]). Candidates (step 6) are compared on loops of one per truck, which route
-//! several times faster; the finalists (step 7) are routed with reloads, and per (day, wave)
-//! the better of the two is kept. A day's fleet is the most trucks of a type in one wave, and
+//! ([`Loop::vehicle`]). A pickup may load in any of its supplier's opening windows that fit the
+//! wave ([`Pickup::windows`]). Candidates (step 6) are compared on loops of one per truck and
+//! each pickup's longest window, which route several times faster; the finalists (step 7) are
+//! routed with reloads and with every window (both ways when a wave has both: the engine does
+//! not combine several windows per stop with reloads yet), and per (day, wave) the better
+//! loops are kept. A day's fleet is the most trucks of a type in one wave, and
 //! a vehicle's fixed cost is paid once per day it is used.
 
 mod check;
@@ -223,6 +226,9 @@ struct SupplierInfo {
     /// and the closing time of that opening window (loading must end by then).
     windows: Vec<Option<TimeWindow>>,
     closes: Vec<Duration>,
+    /// Per wave: every opening window of the supplier a truck can use that way, in time
+    /// order, with its closing time (the one in `windows` among them).
+    usable: Vec<Vec<(TimeWindow, Duration)>>,
     /// Frequencies the calendar, waves and storage allow, cheapest estimate first: (frequency,
     /// estimated weekly transport + holding, of which holding).
     options: Vec<(Frequency, f64, f64)>,
@@ -366,8 +372,8 @@ type WarmTruck = (usize, Vec<Vec<SiteId>>);
 type WarmLoops = HashMap<(u32, usize), Vec<WarmTruck>>;
 
 /// What identifies a (day, wave) problem: per pickup, supplier, load, empties, service and
-/// window.
-type SlotKey = Vec<(usize, Vec<i64>, Vec<i64>, i64, i64, i64)>;
+/// windows.
+type SlotKey = Vec<(usize, Vec<i64>, Vec<i64>, i64, Vec<TimeWindow>)>;
 
 /// The loops of one (day, wave) problem, or why the engine refused it.
 type Routed = Result<Vec<RoutedLoop>, String>;
@@ -873,12 +879,12 @@ impl MilkRunPlanner {
             let travel = network.travel();
             let out = travel.duration(plant.index(), s.site.index()).get();
             let back = travel.duration(s.site.index(), plant.index()).get();
-            let chosen: Vec<Option<(TimeWindow, Duration)>> = waves
+            let usable: Vec<Vec<(TimeWindow, Duration)>> = waves
                 .iter()
                 .map(|w| {
                     let site_windows =
                         if site.windows.is_empty() { vec![TimeWindow::ALWAYS] } else { site.windows.clone() };
-                    site_windows
+                    let mut usable: Vec<(TimeWindow, Duration)> = site_windows
                         .iter()
                         .filter_map(|sw| {
                             let open = sw.open.max(Duration(w.open.get() + out));
@@ -886,12 +892,18 @@ impl MilkRunPlanner {
                             let close = close.min(Duration(sw.close.get().saturating_sub(s.loading.get())));
                             (open <= close).then(|| (TimeWindow::new(open, close), sw.close))
                         })
-                        .max_by_key(|(x, _)| (x.close.get() - x.open.get(), -x.open.get()))
+                        .collect();
+                    usable.sort_unstable_by_key(|(x, _)| x.open);
+                    usable
                 })
+                .collect();
+            let chosen: Vec<Option<(TimeWindow, Duration)>> = usable
+                .iter()
+                .map(|u| u.iter().copied().max_by_key(|(x, _)| (x.close.get() - x.open.get(), -x.open.get())))
                 .collect();
             let windows = chosen.iter().map(|c| c.map(|c| c.0)).collect();
             let closes = chosen.iter().map(|c| c.map_or(Duration::ZERO, |c| c.1)).collect();
-            suppliers.push(SupplierInfo { site: s.site, parts, days, windows, closes, options: Vec::new() });
+            suppliers.push(SupplierInfo { site: s.site, parts, days, windows, closes, usable, options: Vec::new() });
         }
         let mut ctx = Ctx { network, inbound, suppliers, waves };
         let menu = self.menu_for(&ctx);
@@ -1170,7 +1182,7 @@ impl MilkRunPlanner {
             if matches!(schedule.services[p.supplier], Service::Direct(_)) {
                 let site = ctx.suppliers[p.supplier].site.index();
                 let at = i64::from(p.day) * DAY
-                    + p.window.open.get()
+                    + p.windows.first().map_or(0, |w| w.open.get())
                     + p.service.get()
                     + network.travel().duration(site, plant).get();
                 direct.push((k, at));
@@ -1228,19 +1240,29 @@ impl MilkRunPlanner {
         let network = ctx.network;
         let w = ctx.waves[wave];
         let mut data: ProblemData = network.data().clone();
-        data.jobs = members
-            .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                let stop = Stop::at(ctx.suppliers[p.supplier].site).service(p.service).window(p.window);
-                Job::delivery_and_pickup(
-                    format!("pickup {k}"),
-                    stop,
-                    Load::new(p.empties.clone()),
-                    Load::new(p.load.clone()),
-                )
-            })
-            .collect();
+        // Each pickup with all its loading windows, or (for routing with reloads, which the
+        // engine does not combine with several windows per stop yet) the longest alone.
+        let jobs = |all_windows: bool| -> Vec<Job> {
+            members
+                .iter()
+                .enumerate()
+                .map(|(k, p)| {
+                    let mut stop = Stop::at(ctx.suppliers[p.supplier].site).service(p.service);
+                    stop.windows = if all_windows {
+                        p.windows.clone()
+                    } else {
+                        p.windows.iter().copied().max_by_key(|w| w.close.get() - w.open.get()).into_iter().collect()
+                    };
+                    Job::delivery_and_pickup(
+                        format!("pickup {k}"),
+                        stop,
+                        Load::new(p.empties.clone()),
+                        Load::new(p.load.clone()),
+                    )
+                })
+                .collect()
+        };
+        let several_windows = members.iter().any(|p| p.windows.len() > 1);
         let plant = ctx.inbound.plant;
         for v in &mut data.vehicle_types {
             v.shift = TimeWindow::new(v.shift.open.max(w.open), v.shift.close.min(w.close));
@@ -1254,11 +1276,18 @@ impl MilkRunPlanner {
         }
         data.horizon = None;
         let can_reload = data.vehicle_types.iter().any(|v| !v.reload_sites.is_empty());
-        let with_reloads = data.clone().validate().map_err(|e| e.to_string())?;
-        for v in &mut data.vehicle_types {
-            v.reload_sites.clear();
-        }
-        let single = data.validate().map_err(|e| e.to_string())?;
+        // The wave's problem with or without reloads, with every pickup's windows or its
+        // longest alone.
+        let problem_for = |reloading: bool, all_windows: bool| {
+            let mut data = data.clone();
+            if !reloading {
+                for v in &mut data.vehicle_types {
+                    v.reload_sites.clear();
+                }
+            }
+            data.jobs = jobs(all_windows);
+            data.validate().map_err(|e| e.to_string())
+        };
         // Loops have a handful of stops: ruin about a quarter of them, not the engine's default.
         let mut config = SolverConfig::default().seed(self.seed).max_iterations(iterations);
         if let Some(t) = max_time {
@@ -1294,26 +1323,41 @@ impl MilkRunPlanner {
             Some(Ok(solved)) => Ok(solved),
             _ => solver.solve(problem).map_err(|e| e.to_string()),
         };
-        // The full effort routes with reloads where the fleet allows them; the quick one
-        // without, unless that leaves pickups out or the loops infeasible (a fleet that
-        // relies on several loops per truck).
-        let (problem, solved) = if reloads && can_reload {
-            let solved = solve(&with_reloads)?;
-            (with_reloads, solved)
-        } else {
-            let solved = solve(&single)?;
-            let short = |s: &milkrun_routing::Solved| (s.unassigned.len(), !s.feasible);
-            if can_reload && short(&solved) > (0, false) {
-                let again = solve(&with_reloads)?;
-                if short(&again) < short(&solved) {
-                    (with_reloads, again)
-                } else {
-                    (single, solved)
-                }
-            } else {
-                (single, solved)
+        // The full effort (`reloads`) routes with reloads where the fleet allows them, and
+        // with every loading window of the pickups: the engine does not combine the two yet,
+        // so when both apply the wave is routed both ways and the better kept. The quick
+        // effort compares candidates on one loop per truck and each pickup's longest window,
+        // rerouting with reloads only if that leaves pickups out or the loops infeasible (a
+        // fleet that relies on several loops per truck).
+        let short = |s: &milkrun_routing::Solved| (s.unassigned.len(), !s.feasible);
+        let key = |s: &milkrun_routing::Solved| (short(s), s.cost.total);
+        let mut tries: Vec<(bool, bool)> = Vec::new();
+        if reloads {
+            if can_reload {
+                tries.push((true, false));
             }
-        };
+            if !can_reload || several_windows {
+                tries.push((false, true));
+            }
+        } else {
+            tries.push((false, false));
+        }
+        let mut best: Option<(Problem, milkrun_routing::Solved)> = None;
+        for (reloading, all_windows) in tries {
+            let problem = problem_for(reloading, all_windows)?;
+            let solved = solve(&problem)?;
+            if best.as_ref().is_none_or(|b| key(&solved) < key(&b.1)) {
+                best = Some((problem, solved));
+            }
+        }
+        let (mut problem, mut solved) = best.ok_or("no routing was tried")?;
+        if !reloads && can_reload && short(&solved) > (0, false) {
+            let again_problem = problem_for(true, false)?;
+            let again = solve(&again_problem)?;
+            if short(&again) < short(&solved) {
+                (problem, solved) = (again_problem, again);
+            }
+        }
         let mut out = Vec::new();
         let mut unrouted: Vec<(usize, String)> =
             solved.unassigned.iter().map(|u| (u.job.index(), format!("{:?}", u.reason))).collect();
@@ -1746,6 +1790,26 @@ fn loading_window(info: &SupplierInfo, wave: usize, service: Duration) -> Option
     Some(TimeWindow::new(w.open, close))
 }
 
+/// When loading of `service` may start at supplier `info` in `wave`: every usable opening
+/// window of the wave, each closed early enough for loading to end when the supplier closes,
+/// in time order; those too short for the loading are left out, unless none is long enough:
+/// then the main window alone, empty (`open > close`), so the pickup is reported. The wave
+/// itself when no window of the supplier can serve it.
+fn loading_windows(ctx: &Ctx<'_>, s: usize, wave: usize, service: Duration) -> Vec<TimeWindow> {
+    let info = &ctx.suppliers[s];
+    let Some(main) = loading_window(info, wave, service) else { return vec![ctx.waves[wave]] };
+    let fitting: Vec<TimeWindow> = info.usable[wave]
+        .iter()
+        .map(|&(w, close)| TimeWindow::new(w.open, w.close.min(Duration(close.get().saturating_sub(service.get())))))
+        .filter(|w| w.open <= w.close)
+        .collect();
+    if fitting.is_empty() {
+        vec![main]
+    } else {
+        fitting
+    }
+}
+
 /// The largest capacity of any vehicle type, per dimension.
 fn largest_capacity(network: &Problem) -> Vec<i64> {
     let dims = network.dimensions().len();
@@ -2004,7 +2068,7 @@ fn jobs(ctx: &Ctx<'_>, schedule: &Schedule) -> Jobs {
     for (k, p) in pickups.iter().enumerate() {
         if matches!(schedule.services[p.supplier], Service::MilkRun(_)) {
             let fits = p.load.iter().chain(&p.empties).zip(largest.iter().chain(&largest)).all(|(l, c)| l <= c);
-            if p.window.open > p.window.close {
+            if p.windows.iter().all(|w| w.open > w.close) {
                 issues.push(PlanIssue::Unrouted {
                     pickup: k,
                     reason: format!(
@@ -2036,7 +2100,7 @@ fn slot_key(pickups: &[Pickup], members: &[usize], warm: &WarmLoops, slot: (u32,
         .iter()
         .map(|&k| {
             let p = &pickups[k];
-            (p.supplier, p.load.clone(), p.empties.clone(), p.service.get(), p.window.open.get(), p.window.close.get())
+            (p.supplier, p.load.clone(), p.empties.clone(), p.service.get(), p.windows.clone())
         })
         .collect();
     (jobs, warm.contains_key(&slot).then_some(slot))
@@ -2071,7 +2135,7 @@ fn make_pickup<'a>(
         load: vec![kg.round() as i64, places],
         empties: vec![empty_kg.round() as i64, empty_places],
         service,
-        window: loading_window(&ctx.suppliers[s], wave, service).unwrap_or(ctx.waves[wave]),
+        windows: loading_windows(ctx, s, wave, service),
     }
 }
 

@@ -158,10 +158,13 @@ pub struct Pickup {
     pub empties: Vec<i64>,
     /// Service time at the supplier.
     pub service: Duration,
-    /// When loading may start: the supplier's opening window that overlaps the wave most, cut
-    /// to what a truck leaving the plant in the wave can reach, so that loading ends by the
-    /// supplier's closing and the truck can be back before the wave closes.
-    pub window: TimeWindow,
+    /// When loading may start, in time order: each opening window of the supplier that a
+    /// truck leaving the plant in the wave can reach and come back from before the wave
+    /// closes, cut so that loading ends by the supplier's closing (a supplier with a lunch
+    /// break has two). Loading starts in the first window not closed yet when the truck
+    /// arrives. A single empty window (`open > close`) when the loading fits none: the pickup
+    /// is then reported unrouted.
+    pub windows: Vec<TimeWindow>,
 }
 
 /// One stop of a loop's timetable.
