@@ -363,7 +363,7 @@ fn print_kpis(plan: &MilkRunPlan) {
         saving(k.transport.get() as f64, k.direct_cost.get() as f64)
     );
     println!("  holding   {:>12} EUR", eur(k.holding));
-    println!("  total     {:>12} EUR", eur(k.total));
+    println!("  total     {:>12} EUR   ({} EUR per production day)", eur(k.total), eur(k.per_production_day));
     println!(
         "  CO2e      {:>12.0} kg    (direct shipping {:>12.0} kg, saving {})",
         k.co2e_kg,
@@ -447,6 +447,37 @@ fn closest_to_limit(plan: &MilkRunPlan) -> Vec<&StockCurve> {
     let mut curves: Vec<&StockCurve> = plan.stock.iter().filter(|c| c.max > 0.0).collect();
     curves.sort_by(|a, b| (b.storage_peak() / b.max).total_cmp(&(a.storage_peak() / a.max)));
     curves
+}
+
+/// The parts that cost most per container delivered (transport share and holding), with their
+/// CO2e per container.
+fn print_part_costs(network: &Problem, plan: &MilkRunPlan) {
+    println!("\nParts, the 8 dearest per container delivered (a week: transport share by mass, holding)");
+    println!(
+        "  {:<18} {:<20} {:>6} {:>9} {:>9} {:>9} {:>10}",
+        "part", "supplier", "cont", "transport", "holding", "EUR/cont", "kg CO2e/c"
+    );
+    let mut parts: Vec<_> = plan.parts.iter().filter(|p| p.containers > 0).collect();
+    parts.sort_by_key(|p| std::cmp::Reverse(p.per_container));
+    for p in parts.into_iter().take(8) {
+        let name = network.parts().get(p.part.index()).map_or("?", |x| x.name.as_str());
+        let town = network
+            .parts()
+            .get(p.part.index())
+            .and_then(|x| x.supplier)
+            .and_then(|s| network.sites().get(s.index()))
+            .map_or("?", |s| short_name(&s.name));
+        println!(
+            "  {:<18} {:<20} {:>6} {:>9} {:>9} {:>9} {:>10.2}",
+            clip(name, 18),
+            clip(town, 20),
+            p.containers,
+            eur(p.transport),
+            eur(p.holding),
+            eur(p.per_container),
+            p.co2e_kg / f64::from(p.containers)
+        );
+    }
 }
 
 fn print_stock(network: &Problem, plan: &MilkRunPlan) {
@@ -599,6 +630,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     print_suppliers(&network, &inbound, &plan);
     print_timetable(&network, &inbound, &plan);
     print_stock(&network, &plan);
+    print_part_costs(&network, &plan);
     print_kpis(&plan);
     print_issues(&network, &inbound, &plan);
 

@@ -626,6 +626,13 @@ pub enum PlanViolation {
         /// What is wrong.
         reason: String,
     },
+    /// A per-part KPI row is missing, out of order, or disagrees with the plan.
+    PartKpi {
+        /// Position of the row.
+        row: usize,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 /// A time of day in seconds, shown as `HH:MM:SS`.
@@ -884,6 +891,7 @@ impl fmt::Display for PlanViolation {
                 write!(f, "KPI vehicles is {recorded}, but one wave runs {at_least} loops")
             }
             Self::SupplierKpi { row, reason } => write!(f, "supplier KPI row {row}: {reason}"),
+            Self::PartKpi { row, reason } => write!(f, "part KPI row {row}: {reason}"),
         }
     }
 }
@@ -1845,6 +1853,65 @@ impl Checker<'_> {
                 self.push(PlanViolation::SupplierKpi { row: s, reason: format!("supplier {s} has no row") });
             }
         }
+        self.part_rows();
+        let days = i64::from(self.inbound.cycle.production_days.len().max(1));
+        let per_day = (total + days / 2) / days;
+        if kpis.per_production_day.0 != per_day {
+            self.push(PlanViolation::Kpi {
+                what: "per production day",
+                recorded: kpis.per_production_day.0 as f64,
+                expected: per_day as f64,
+            });
+        }
+    }
+
+    /// One per-part row per part of the suppliers, in their order: containers collected as the
+    /// pickups say, holding and transport adding up to the supplier's row (transport within a
+    /// unit of rounding per part).
+    fn part_rows(&mut self) {
+        let (inbound, plan) = (self.inbound, self.plan);
+        let expected: Vec<(usize, PartId)> = inbound
+            .suppliers
+            .iter()
+            .enumerate()
+            .flat_map(|(s, sup)| sup.parts.iter().map(move |p| (s, p.part)))
+            .collect();
+        if plan.parts.len() != expected.len() {
+            let reason = format!("{} rows for {} parts", plan.parts.len(), expected.len());
+            self.push(PlanViolation::PartKpi { row: plan.parts.len(), reason });
+        }
+        for (row, (kpi, &(s, part))) in plan.parts.iter().zip(&expected).enumerate() {
+            if (kpi.supplier, kpi.part) != (s, part) {
+                let reason =
+                    format!("part {} of supplier {}, expected part {part} of supplier {s}", kpi.part, kpi.supplier);
+                self.push(PlanViolation::PartKpi { row, reason });
+                continue;
+            }
+            let containers: u32 = plan
+                .pickups
+                .iter()
+                .filter(|p| p.supplier == s)
+                .flat_map(|p| &p.parts)
+                .filter(|q| q.part == part)
+                .map(|q| q.containers)
+                .sum();
+            if kpi.containers != containers {
+                let reason = format!("{} containers a week, the pickups collect {containers}", kpi.containers);
+                self.push(PlanViolation::PartKpi { row, reason });
+            }
+        }
+        for (row, sup) in plan.suppliers.iter().enumerate() {
+            let mine: Vec<_> = plan.parts.iter().filter(|p| p.supplier == sup.supplier).collect();
+            let holding: i64 = mine.iter().map(|p| p.holding.0).sum();
+            let transport: i64 = mine.iter().map(|p| p.transport.0).sum();
+            if holding != sup.holding.0 || (transport - sup.shapley.0).abs() > mine.len() as i64 {
+                let reason = format!(
+                    "its parts' holding {holding} and transport {transport} do not add up to {} and {}",
+                    sup.holding.0, sup.shapley.0
+                );
+                self.push(PlanViolation::SupplierKpi { row, reason });
+            }
+        }
     }
 }
 
@@ -1857,7 +1924,7 @@ mod tests {
     };
 
     use super::super::types::{
-        Frequency, InboundSupplier, Kpis, Loop, LoopStop, PartFlow, PartPickup, StockPoint, SupplierKpi,
+        Frequency, InboundSupplier, Kpis, Loop, LoopStop, PartFlow, PartKpi, PartPickup, StockPoint, SupplierKpi,
     };
     use super::*;
 
@@ -2069,6 +2136,20 @@ mod tests {
         }
     }
 
+    /// Part `k` (of supplier `k`) with the supplier row's transport and holding.
+    fn part_kpi(k: u32, containers: u32) -> PartKpi {
+        PartKpi {
+            part: PartId(k),
+            supplier: k as usize,
+            containers,
+            kg: 1.0,
+            transport: Money(100),
+            holding: Money(10),
+            co2e_kg: 1.0,
+            per_container: Money(110 / i64::from(containers)),
+        }
+    }
+
     /// Both suppliers in one loop a day, Monday to Friday.
     fn plan() -> MilkRunPlan {
         let weekly = Service::MilkRun(Frequency::new(5, 1));
@@ -2082,10 +2163,12 @@ mod tests {
             direct: Vec::new(),
             stock: vec![curve(0, 10.0, 5.0, 40.0, back), curve(1, 3.0, 3.0, 10.0, back)],
             suppliers: vec![supplier_kpi(0, weekly), supplier_kpi(1, weekly)],
+            parts: vec![part_kpi(0, 50), part_kpi(1, 15)],
             kpis: Kpis {
                 transport: Money(100_000),
                 holding: Money(5_000),
                 total: Money(105_000),
+                per_production_day: Money(21_000),
                 km: 100.0,
                 vehicles: 1,
                 loops: 5,
@@ -2203,6 +2286,24 @@ mod tests {
         assert!(check(&plan)
             .violations
             .contains(&PlanViolation::PickupWindows { pickup: 0, reason: "it has no window" }));
+    }
+
+    #[test]
+    fn part_rows_are_checked() {
+        let mut plan = plan();
+        plan.parts[1].containers = 14;
+        plan.parts[0].holding = Money(11);
+        plan.kpis.per_production_day = Money(20_000);
+        let report = check(&plan);
+        assert_eq!(report.violations.len(), 3, "{report}");
+        assert!(report.violations.contains(&PlanViolation::PartKpi {
+            row: 1,
+            reason: "14 containers a week, the pickups collect 15".into()
+        }));
+        assert!(matches!(report.violations[1], PlanViolation::SupplierKpi { row: 0, .. }), "{report}");
+        plan = super::tests::plan();
+        plan.parts.swap(0, 1);
+        assert!(check(&plan).violations.iter().any(|v| matches!(v, PlanViolation::PartKpi { row: 0, .. })));
     }
 
     #[test]

@@ -67,8 +67,8 @@ use milkrun_routing::{Solver, SolverConfig};
 pub use self::check::{check_plan, PlanReport, PlanViolation};
 use self::stock::Consumption;
 pub use self::types::{
-    Cycle, CycleTime, Frequency, Inbound, InboundSupplier, Kpis, Loop, LoopStop, MilkRunPlan, PartFlow, PartPickup,
-    Pickup, PlanIssue, Service, StockCurve, StockPoint, SupplierKpi, DAY,
+    Cycle, CycleTime, Frequency, Inbound, InboundSupplier, Kpis, Loop, LoopStop, MilkRunPlan, PartFlow, PartKpi,
+    PartPickup, Pickup, PlanIssue, Service, StockCurve, StockPoint, SupplierKpi, DAY,
 };
 pub use self::whatif::{PlanChanges, Replan, SupplierChange};
 use crate::error::Error;
@@ -1578,10 +1578,49 @@ impl MilkRunPlanner {
         let holding_total: i64 = holding.iter().sum();
         let km = loops.iter().map(|l| l.distance.get() as f64).sum::<f64>() / 1000.0;
         let fill = if loops.is_empty() { 0.0 } else { loops.iter().map(|l| l.fill).sum::<f64>() / loops.len() as f64 };
+        // Per part: the supplier's transport and CO2e by the part's share of its kg, its own
+        // holding.
+        let mut parts = Vec::new();
+        let mut curves = stock.iter();
+        for (s, info) in ctx.suppliers.iter().enumerate() {
+            let collected: Vec<u32> = info
+                .parts
+                .iter()
+                .map(|p| {
+                    let mine = pickups.iter().filter(|k| k.supplier == s).flat_map(|k| &k.parts);
+                    mine.filter(|q| q.part == p.flow.part).map(|q| q.containers).sum()
+                })
+                .collect();
+            let kg: Vec<f64> = info.parts.iter().zip(&collected).map(|(p, &c)| f64::from(c) * p.gross_kg).collect();
+            let supplier_kg: f64 = kg.iter().sum();
+            for ((p, &containers), &kg) in info.parts.iter().zip(&collected).zip(&kg) {
+                let share = if supplier_kg > 0.0 { kg / supplier_kg } else { 1.0 / info.parts.len() as f64 };
+                let curve = curves.next();
+                let holding =
+                    curve.map_or(0, |c| (c.average * 7.0 * p.flow.holding_per_day.get() as f64).round() as i64);
+                let transport = (suppliers[s].shapley.get() as f64 * share).round() as i64;
+                parts.push(PartKpi {
+                    part: p.flow.part,
+                    supplier: s,
+                    containers,
+                    kg,
+                    transport: Money(transport),
+                    holding: Money(holding),
+                    co2e_kg: suppliers[s].co2e_kg * share,
+                    per_container: Money(if containers > 0 {
+                        (transport + holding) / i64::from(containers)
+                    } else {
+                        0
+                    }),
+                });
+            }
+        }
+        let days = i64::from(ctx.inbound.cycle.production_days.len().max(1));
         let kpis = Kpis {
             transport: Money(transport),
             holding: Money(holding_total),
             total: Money(transport + holding_total),
+            per_production_day: Money((transport + holding_total + days / 2) / days),
             km,
             vehicles,
             loops: loops.len() as u32,
@@ -1590,7 +1629,17 @@ impl MilkRunPlanner {
             direct_cost: Money(direct_cost.iter().map(|m| m.get()).sum()),
             direct_co2e_kg: direct_co2e.iter().sum(),
         };
-        Ok(MilkRunPlan { services: schedule.services.clone(), pickups, loops, direct, stock, suppliers, kpis, issues })
+        Ok(MilkRunPlan {
+            services: schedule.services.clone(),
+            pickups,
+            loops,
+            direct,
+            stock,
+            suppliers,
+            parts,
+            kpis,
+            issues,
+        })
     }
 
     /// Splits `total` among a loop's stops: the Shapley value and shares proportional to

@@ -308,6 +308,29 @@ pub struct SupplierKpi {
     pub direct_co2e_kg: f64,
 }
 
+/// Cost, volume and CO2e of one part per week: its supplier's figures split by the part's
+/// share of the supplier's kilograms (the parts of one supplier ride the same legs, so mass
+/// is the ISO 14083 allocation key between them), and its own holding cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartKpi {
+    /// The part.
+    pub part: PartId,
+    /// Index of its supplier in [`Inbound::suppliers`].
+    pub supplier: usize,
+    /// Full containers collected per week.
+    pub containers: u32,
+    /// Kilograms collected per week (full containers, gross).
+    pub kg: f64,
+    /// Its share of the supplier's transport cost ([`SupplierKpi::shapley`]).
+    pub transport: Money,
+    /// Holding cost of its stock at the plant.
+    pub holding: Money,
+    /// Its share of the supplier's CO2e, kg well-to-wheel.
+    pub co2e_kg: f64,
+    /// Transport plus holding per full container collected (zero if none is).
+    pub per_container: Money,
+}
+
 /// Plan totals per week.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kpis {
@@ -318,6 +341,8 @@ pub struct Kpis {
     pub holding: Money,
     /// Transport plus holding.
     pub total: Money,
+    /// The total per production day of the cycle (rounded).
+    pub per_production_day: Money,
     /// Kilometres driven by the milk runs.
     pub km: f64,
     /// Most vehicles used on one day.
@@ -349,6 +374,8 @@ pub struct MilkRunPlan {
     pub stock: Vec<StockCurve>,
     /// Per-supplier KPIs.
     pub suppliers: Vec<SupplierKpi>,
+    /// Per-part KPIs, in the order of the suppliers' parts.
+    pub parts: Vec<PartKpi>,
     /// Totals.
     pub kpis: Kpis,
     /// What the plan could not achieve.
