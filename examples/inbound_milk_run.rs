@@ -99,6 +99,8 @@ fn window(w: TimeWindow) -> String {
 struct ProgressPrinter {
     tried: usize,
     dots: usize,
+    /// The simple policies the planner priced as finalists: (name, weekly total).
+    policies: Vec<(String, Money)>,
 }
 
 impl ProgressPrinter {
@@ -109,6 +111,9 @@ impl ProgressPrinter {
             }
             PlanningStep::Candidate { what, total, kept } => {
                 self.tried += 1;
+                if what.starts_with("DailyMilkRun") || what.starts_with("DailyDirect") {
+                    self.policies.push((what.clone(), *total));
+                }
                 if *kept {
                     if self.dots > 0 {
                         eprintln!();
@@ -351,6 +356,27 @@ fn days_of(plan: &MilkRunPlan) -> Vec<u32> {
     days.sort_unstable();
     days.dedup();
     days
+}
+
+/// The plan against the simple policies the planner priced on the same data.
+fn print_policies(plan: &MilkRunPlan, policies: &[(String, Money)]) {
+    if policies.is_empty() {
+        return;
+    }
+    println!("\nAgainst simple policies on the same data (priced by the planner as finalists)");
+    for (what, total) in policies {
+        let name = if what.starts_with("DailyMilkRun") {
+            "every supplier daily in the milk run"
+        } else {
+            "every supplier shipping alone daily"
+        };
+        let how = if what.contains("screened") { ", screened at the quick routing effort" } else { "" };
+        println!(
+            "  {name:<38} {:>12} EUR{how}: this plan is {} lower",
+            eur(*total),
+            saving(plan.kpis.total.get() as f64, total.get() as f64)
+        );
+    }
 }
 
 fn print_kpis(plan: &MilkRunPlan) {
@@ -616,7 +642,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let planner = MilkRunPlanner::builder().build();
     let started = Instant::now();
-    let mut progress = ProgressPrinter { tried: 0, dots: 0 };
+    let mut progress = ProgressPrinter { tried: 0, dots: 0, policies: Vec::new() };
     let plan = planner.plan_with_progress(&network, &inbound, |step| progress.step(step))?;
     progress.finish();
     eprintln!("planned in {:.1} s", started.elapsed().as_secs_f64());
@@ -632,6 +658,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     print_stock(&network, &plan);
     print_part_costs(&network, &plan);
     print_kpis(&plan);
+    print_policies(&plan, &progress.policies);
     print_issues(&network, &inbound, &plan);
 
     what_if(&planner, &network, &inbound, &plan)?;
