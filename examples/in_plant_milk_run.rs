@@ -407,12 +407,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let planner = InPlantPlanner::builder().seed(1).iterations(200).max_interval(MAX_INTERVAL).build();
     let started = Instant::now();
     let mut tried = 0;
+    let mut policies = Vec::new();
     let plan = planner.plan_with_progress(&hall, |step| match step {
         PlanningStep::Frequencies { milk_run } => {
             eprintln!("starting frequencies chosen: {milk_run} stations on the trains")
         }
         PlanningStep::Candidate { what, total, kept } => {
             tried += 1;
+            if what.starts_with("DailyMilkRun") || what.starts_with("DailyDirect") {
+                policies.push((what.clone(), *total));
+            }
             if *kept {
                 // The planner's words are for suppliers: here they are stations.
                 let what = what.replace("supplier '", "station '");
@@ -432,6 +436,17 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     print_stations(&layout, &plan);
     print_timetable(&plan);
     print_kpis(&plan, &train);
+    // The simple policies the planner priced on the same hall as finalists.
+    for (what, total) in &policies {
+        let name = if what.starts_with("DailyMilkRun") {
+            "every station on one train run a shift"
+        } else {
+            "every station served by a run of its own"
+        };
+        let how = if what.contains("screened") { " (screened at the quick routing effort)" } else { "" };
+        let lower = 100.0 * (1.0 - plan.milk_run.kpis.total.get() as f64 / total.get().max(1) as f64);
+        println!("  against {name}: EUR {} a shift{how}, this plan {lower:.1} % lower", eur(*total));
+    }
 
     let written = write_files(&layout, &hall, &plan, &out)?;
     println!("\nFiles written:");
