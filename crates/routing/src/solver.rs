@@ -392,7 +392,8 @@ impl Penalties {
                 max_time = max_time.max(data.t(vt.start, b as u32));
             }
         }
-        let demand: i64 = clients.clone().map(|c| data.delivery[c].iter().chain(&data.pickup[c]).sum::<i64>()).sum();
+        let demand: i64 =
+            clients.clone().map(|c| data.delivery[c].iter().chain(&data.pickup[c]).map(|x| x.abs()).sum::<i64>()).sum();
         let avg_demand = (demand as f64 / data.n_clients().max(1) as f64).max(1.0);
         let unit = data.vtypes.iter().map(|v| v.unit_distance).max().unwrap_or(1).max(1) as f64;
         let unit_t = data.vtypes.iter().map(|v| v.unit_duration).max().unwrap_or(0).max(0) as f64;
