@@ -1,6 +1,7 @@
 //! The engine's flat, private view of a [`Problem`]: locations `0..n_depots` are depots (start
-//! and end points of vehicle types), locations `n_depots..` are clients (one per job), with
-//! dense row-major distance and duration matrices between locations.
+//! and end points of vehicle types), locations `n_depots..` are clients (one per job stop: a
+//! paired shipment has two, its pickup then its delivery), with dense row-major distance and
+//! duration matrices between locations.
 
 use milkrun_model::{Assignment, JobKind, Problem};
 

@@ -181,8 +181,9 @@ impl Solver {
     ///
     /// # Errors
     /// [`RoutingError::Unsupported`] for problems using features the engine does not handle
-    /// (paired shipments, several windows per stop with release times or reloads, more than 3
-    /// load dimensions or 64 skills),
+    /// (shipments with a maximum ride time, with reloads or with linehauls before backhauls,
+    /// several windows per stop with release times or reloads, more than 3 load dimensions or
+    /// 64 skills),
     /// [`RoutingError::NoVehicles`] without vehicles.
     pub fn solve(&self, problem: &Problem) -> Result<Solved, RoutingError> {
         self.run(problem, None)
@@ -193,7 +194,9 @@ impl Solver {
     ///
     /// # Errors
     /// As [`Solver::solve`], and [`RoutingError::WarmStart`] if `warm` names unknown jobs or
-    /// vehicle types, visits a job twice, or uses more vehicles of a type than exist.
+    /// vehicle types, visits a job twice, uses more vehicles of a type than exist, makes a
+    /// service visit to a shipment or a pickup or delivery of a single-stop job, or has a
+    /// shipment not whole (both halves on one route, pickup first).
     pub fn solve_from(&self, problem: &Problem, warm: &Solution) -> Result<Solved, RoutingError> {
         self.run(problem, Some(warm))
     }

@@ -37,6 +37,7 @@ fn ring(n: usize) -> Spec {
         vrpb: false,
         reloads: None,
         two_windows: false,
+        shipments: Vec::new(),
     }
 }
 
