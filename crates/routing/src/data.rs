@@ -398,16 +398,17 @@ impl Data {
         Ok(data)
     }
 
-    /// Whether SWAP* applies: no time, no maximum distances, no reloads, no shipments. Its screening prices loads as
+    /// Whether SWAP* applies: no time, no maximum distances, no reloads (and, checked where it
+    /// runs, not per move, no shipments: it moves single clients). Its screening prices loads as
     /// the larger of the route's total delivery and total pickup (exact for pure deliveries or
     /// pure pickups, and for linehauls before backhauls); the exchange it picks is re-evaluated
     /// exactly (mixed loads, backhaul order, skills) before it is applied.
     pub(crate) fn swap_star(&self) -> bool {
-        !self.multi_trip && !self.shipments && !self.has_time && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
+        !self.multi_trip && !self.has_time && self.vtypes.iter().all(|v| v.max_distance >= FOREVER)
     }
 
     /// Whether the fast distance-and-totals evaluation of inter-route exchanges is exact:
-    /// SWAP*'s conditions, and neither mixed loads nor skills.
+    /// SWAP*'s conditions, and neither mixed loads (shipments count as mixed) nor skills.
     pub(crate) fn simple_loads(&self) -> bool {
         self.swap_star() && !self.mixed && !self.has_skills
     }

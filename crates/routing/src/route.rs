@@ -423,7 +423,7 @@ impl Route {
             }
         }
         // The polar sector is read by SWAP* only; skip the atan2 calls elsewhere.
-        if !self.is_empty() && data.swap_star() {
+        if !self.is_empty() && data.swap_star() && !data.shipments {
             let (ox, oy) = data.xy[self.nodes[0] as usize];
             let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
             for &c in &self.nodes[1..len - 1] {

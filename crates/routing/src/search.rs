@@ -202,7 +202,7 @@ impl LocalSearch {
                     improved = true;
                 }
             }
-            if data.swap_star() && self.swap_star_pass(data, tours, eval) {
+            if !SHIP && data.swap_star() && self.swap_star_pass(data, tours, eval) {
                 improved = true;
             }
             // O(routes²): only once the client moves are exhausted.
