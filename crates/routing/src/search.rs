@@ -63,8 +63,10 @@ pub(crate) struct LocalSearch {
     used_routes: Vec<usize>,
     /// SWAP* scratch: the three cheapest insertions of each client of one route into another.
     top3: Vec<[(i64, usize); 3]>,
-    /// Pair relocation scratch: a route without the pair being moved.
+    /// Pair relocation and exchange scratch: a route without the pair being moved.
     reduced: Option<crate::route::Route>,
+    /// Pair exchange scratch: the other route without its pair.
+    reduced_other: Option<crate::route::Route>,
     /// Moves evaluated (for the ns/move benchmark) and applied.
     pub(crate) evaluated: u64,
     pub(crate) applied: u64,
@@ -189,7 +191,7 @@ impl LocalSearch {
                     && data.is_pickup_half(u)
                     && ru != NONE
                     && tours.routes[ru as usize].modified > last
-                    && self.relocate_pair(data, tours, eval, u)
+                    && (self.relocate_pair(data, tours, eval, u) || self.exchange_pairs(data, tours, eval, u))
                 {
                     improved = true;
                 }

@@ -292,7 +292,9 @@ proptest! {
     // 5000 iterations. Reaching the optimum takes two pair moves of which the first costs
     // more (one pair to another route, +19, then a single into the pair left, -31), and the
     // recreate, under the low penalty weights the feasibility target keeps, puts the second
-    // pair into an infeasible but cheaper place first; a pair exchange move would be the fix.
+    // pair into an infeasible but cheaper place first. (The pair exchange does not reach it
+    // either: the two pairs start on one route and the optimum needs a pair and a single
+    // moved together.)
     #![proptest_config(ProptestConfig {
         cases: 64,
         failure_persistence: None,

@@ -12,6 +12,11 @@
 //! pair are not made. The ruin removes both halves of a pair together and the recreate inserts
 //! them together.
 //!
+//! The pair exchange swaps two shipments of different routes, each put at its best two
+//! positions in the other route (tried with the first few shipments met among the granular
+//! neighbours of a pickup): what a single relocation cannot reach when the first of two
+//! relocations costs more than it saves.
+//!
 //! The pair relocation removes a pickup and its delivery and puts them back at the best two
 //! positions of another route (one with a granular neighbour of either half, or an empty one)
 //! or of their own route: O(route length²) concatenations per route, each O(1) with
@@ -111,6 +116,24 @@ fn best_in_route<C: Chain>(
         }
     }
     best
+}
+
+/// Shipments of other routes a pair exchange tries per pickup (the first met among its
+/// granular neighbours): each costs two O(route length²) insertions.
+const PAIR_EXCHANGES: usize = 4;
+
+/// Longest two routes (visits of both) a pair exchange is tried between. Measured on Li &
+/// Lim at 5 s: without the limit the long routes of the type-2 instances (3 routes of about 35
+/// visits) lost most of their iterations to it (lr206 +22.8 %, lr210 +17.7 %).
+const PAIR_EXCHANGE_SPAN: usize = 40;
+
+/// Makes `out` a copy of `route` without the shipment of pickup `p`, caches refreshed.
+fn reduce(data: &Data, route: &Route, p: u32, out: &mut Route) {
+    let d = data.partner[p as usize];
+    out.vt = route.vt;
+    out.nodes.clear();
+    out.nodes.extend(route.nodes.iter().copied().filter(|&c| c != p && c != d));
+    out.update(data);
 }
 
 /// Cost change of removing the pair at positions `pp < pd` from `route` (whose cost is `cost`).
@@ -274,10 +297,7 @@ impl LocalSearch {
         // Its own route, without the pair.
         if a.len() > 2 {
             let mut reduced = self.reduced.take().unwrap_or_else(|| a.clone());
-            reduced.vt = a.vt;
-            reduced.nodes.clear();
-            reduced.nodes.extend(a.nodes.iter().copied().filter(|&c| c != p && c != d));
-            reduced.update(data);
+            reduce(data, a, p, &mut reduced);
             self.evaluated += 1;
             if let Some((cost, ap, ad)) = best_in_route::<C>(data, &reduced, eval, p, d, &mut None) {
                 let delta = cost - self.costs[ru];
@@ -307,6 +327,85 @@ impl LocalSearch {
         }
         self.refresh(data, tours, eval, ru);
         debug_assert!(delta < 0);
+        self.scratch_u = nu;
+        self.scratch_v = nv;
+        true
+    }
+
+    /// Exchanges the shipment of pickup `p` with one of another route (one of the first
+    /// [`PAIR_EXCHANGES`] met among the granular neighbours of `p`), each put at its best two
+    /// positions in the other's route, if that pays.
+    pub(super) fn exchange_pairs(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
+        if data.multi_window {
+            self.exchange_pairs_in::<SimAcc>(data, tours, eval, p)
+        } else {
+            self.exchange_pairs_in::<Acc>(data, tours, eval, p)
+        }
+    }
+
+    fn exchange_pairs_in<C: Chain>(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
+        let d = data.partner[p as usize];
+        let ra = tours.route_of[p as usize] as usize;
+        if tours.routes[ra].len() + 2 > PAIR_EXCHANGE_SPAN {
+            return false;
+        }
+        let mut without_a = self.reduced.take().unwrap_or_else(|| tours.routes[ra].clone());
+        let mut without_b = self.reduced_other.take().unwrap_or_else(|| tours.routes[ra].clone());
+        reduce(data, &tours.routes[ra], p, &mut without_a);
+        let mut tried = [NONE; PAIR_EXCHANGES];
+        let mut k = 0;
+        // (delta, other pickup, p after, d after (in b less q), q after, its delivery after (in a less p))
+        let mut best: Option<(i64, u32, usize, usize, usize, usize)> = None;
+        for &v in &data.neighbours[p as usize] {
+            if k == PAIR_EXCHANGES {
+                break;
+            }
+            let q = match data.partner[v as usize] {
+                NO_PARTNER => continue,
+                w if w > v => v,
+                w => w,
+            };
+            let rb = tours.route_of[q as usize];
+            if rb == NONE || rb as usize == ra || tried.contains(&q) {
+                continue;
+            }
+            tried[k] = q;
+            k += 1;
+            let rb = rb as usize;
+            if tours.routes[ra].len() + tours.routes[rb].len() > PAIR_EXCHANGE_SPAN {
+                continue;
+            }
+            reduce(data, &tours.routes[rb], q, &mut without_b);
+            self.evaluated += 1;
+            let dq = data.partner[q as usize];
+            let into_b = best_in_route::<C>(data, &without_b, eval, p, d, &mut None);
+            let into_a = best_in_route::<C>(data, &without_a, eval, q, dq, &mut None);
+            if let (Some((cb, ap, ad)), Some((ca, aq, adq))) = (into_b, into_a) {
+                let delta = ca + cb - self.costs[ra] - self.costs[rb];
+                if best.is_none_or(|b| delta < b.0) {
+                    best = Some((delta, q, ap, ad, aq, adq));
+                }
+            }
+        }
+        self.reduced = Some(without_a);
+        self.reduced_other = Some(without_b);
+        let Some((_, q, ap, ad, aq, adq)) = best.filter(|b| b.0 < 0) else { return false };
+        let dq = data.partner[q as usize];
+        let rb = tours.route_of[q as usize] as usize;
+        self.applied += 1;
+        self.remove_u.set(None);
+        let (mut nu, mut nv) = (std::mem::take(&mut self.scratch_u), std::mem::take(&mut self.scratch_v));
+        // Route a less p's pair, then q's pair put in; route b the other way round.
+        let mut rest: Vec<u32> = tours.routes[ra].nodes.iter().copied().filter(|&c| c != p && c != d).collect();
+        with_pair(&rest, q, dq, aq, adq, &mut nu);
+        rest.clear();
+        rest.extend(tours.routes[rb].nodes.iter().copied().filter(|&c| c != q && c != dq));
+        with_pair(&rest, p, d, ap, ad, &mut nv);
+        let stamp = tours.tick();
+        tours.set_route(data, ra, &nu, stamp);
+        tours.set_route(data, rb, &nv, stamp);
+        self.refresh(data, tours, eval, ra);
+        self.refresh(data, tours, eval, rb);
         self.scratch_u = nu;
         self.scratch_v = nv;
         true
