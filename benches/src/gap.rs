@@ -173,15 +173,10 @@ pub fn read_instance(path: &Path) -> Result<(Instance, f64), GapError> {
     Ok((inst, bks))
 }
 
-/// Solves one instance within the budget and checks the result independently.
-///
-/// # Errors
-/// [`GapError`] if reading or solving fails.
-pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
-    let (inst, bks) = read_instance(path)?;
-    let problem = &inst.problem;
-    let n = problem.jobs().len() + 1;
-    let budget = opts.seconds.unwrap_or_else(|| opts.per100.unwrap_or(2.0) * n as f64 / 100.0);
+/// The solver settings of `opts` with a time limit of `budget` seconds (unless it sets an
+/// iteration limit).
+#[must_use]
+pub fn config(opts: &GapOptions, budget: f64) -> SolverConfig {
     let mut config = SolverConfig::default().seed(opts.seed).threads(opts.threads);
     if let Some(g) = opts.granularity {
         config.granularity = g;
@@ -200,6 +195,19 @@ pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
     } else {
         config = config.max_time(Duration::from_secs_f64(budget));
     }
+    config
+}
+
+/// Solves one instance within the budget and checks the result independently.
+///
+/// # Errors
+/// [`GapError`] if reading or solving fails.
+pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
+    let (inst, bks) = read_instance(path)?;
+    let problem = &inst.problem;
+    let n = problem.jobs().len() + 1;
+    let budget = opts.seconds.unwrap_or_else(|| opts.per100.unwrap_or(2.0) * n as f64 / 100.0);
+    let config = config(opts, budget);
     let mut solver = Solver::new(config);
     if opts.verbose {
         let name = inst.problem.name().to_string();

@@ -11,6 +11,7 @@ use std::path::Path;
 
 pub mod gap;
 pub mod irp;
+pub mod pdptw;
 
 use milkrun_formats::{
     read_sol, read_to_string, read_vrplib, CostUnits, FormatError, HfvrpCost, Instance, VrplibOptions,

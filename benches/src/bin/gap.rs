@@ -6,6 +6,7 @@
 //! cargo run --release -p milkrun-benches --bin gap -- vrptw ../shared/data/VRPTW/C1_10_1.vrp --seconds 60
 //! cargo run --release -p milkrun-benches --bin gap -- hfvrp ../shared/data/HFVRP --per100 2
 //! cargo run --release -p milkrun-benches --bin gap -- mtvrptwr ../shared/data/MTVRPTWR --per100 2
+//! cargo run --release -p milkrun-benches --bin gap -- pdptw ../shared/data/li_lim_100 --seconds 5
 //! cargo run --release -p milkrun-benches --bin gap -- irp ../shared/data/IRP --prefix S_ --seconds 10
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp" | "vrpb" | "mtvrptwr" | "irp") {
+    if !matches!(kind.as_str(), "cvrp" | "vrptw" | "hfvrp" | "vrpb" | "mtvrptwr" | "pdptw" | "irp") {
         eprintln!("unknown problem class '{kind}'\n{USAGE}");
         return ExitCode::from(2);
     }
@@ -68,9 +69,11 @@ fn main() -> ExitCode {
     }
     let path = PathBuf::from(path);
     let result = if kind == "irp" {
-        milkrun_benches::irp::run_irp(&path, &prefix, &opts, &mut std::io::stdout())
+        milkrun_benches::irp::run_irp(&path, &prefix, &opts, &mut std::io::stdout()).map(drop)
+    } else if kind == "pdptw" {
+        milkrun_benches::pdptw::run_pdptw(&path, &opts, &mut std::io::stdout()).map(drop)
     } else {
-        run(&path, &opts, &mut std::io::stdout())
+        run(&path, &opts, &mut std::io::stdout()).map(drop)
     };
     match result {
         Ok(_) => ExitCode::SUCCESS,

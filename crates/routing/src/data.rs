@@ -1,6 +1,7 @@
 //! The engine's flat, private view of a [`Problem`]: locations `0..n_depots` are depots (start
-//! and end points of vehicle types), locations `n_depots..` are clients (one per job), with
-//! dense row-major distance and duration matrices between locations.
+//! and end points of vehicle types), locations `n_depots..` are clients (one per job stop: a
+//! paired shipment has two, its pickup then its delivery), with dense row-major distance and
+//! duration matrices between locations.
 
 use milkrun_model::{Assignment, JobKind, Problem};
 
@@ -102,7 +103,17 @@ pub(crate) struct Data {
     pub(crate) windows: Vec<Vec<(i64, i64)>>,
     /// Model site of each depot location.
     pub(crate) depot_site: Vec<usize>,
+    /// Whether some job is a paired shipment: its pickup and its delivery are two client
+    /// locations (the delivery right after the pickup), partners of each other, that must be
+    /// on one route, pickup first. The search then only makes moves that keep pairs whole
+    /// (see `search/pairs.rs`).
+    pub(crate) shipments: bool,
+    /// Each location's partner: the other half of its shipment, or [`NO_PARTNER`].
+    pub(crate) partner: Vec<u32>,
 }
+
+/// No partner: the location is a depot or a job with a single stop.
+pub(crate) const NO_PARTNER: u32 = u32::MAX;
 
 fn item(kind: &str, name: &str) -> String {
     format!("{kind} '{name}'")
@@ -139,7 +150,8 @@ impl Data {
             depot_sites.push((site, open));
             (depot_sites.len() - 1) as u32
         };
-        let n_clients = problem.jobs().len();
+        // One client location per stop: a shipment has two.
+        let n_clients: usize = problem.jobs().iter().map(|j| j.stops().len()).sum();
         if problem.skills().len() > 64 {
             return Err(RoutingError::Unsupported {
                 item: format!("problem '{}'", problem.name()),
@@ -204,32 +216,55 @@ impl Data {
         // Every client's windows; kept only when some client has several.
         let mut windows: Vec<Vec<(i64, i64)>> = Vec::new();
         let mut all_windows: Vec<Vec<(i64, i64)>> = Vec::with_capacity(n_clients);
+        let mut partner = vec![NO_PARTNER; n];
+        let mut shipments = false;
+        let mut loc = n_depots;
         for (j, job) in problem.jobs().iter().enumerate() {
-            let loc = n_depots + j;
-            let JobKind::Service { stop, delivery: d, pickup: p } = &job.kind else {
-                return Err(RoutingError::Unsupported { item: item("job", &job.name), feature: "paired shipments" });
+            // (stop, delivered there, picked up there) per client location of the job; a
+            // shipment's delivery is a negative pickup: the load summaries then count what is
+            // on board between its two stops (see `segment.rs`).
+            let halves: Vec<(&milkrun_model::Stop, Amounts, Amounts)> = match &job.kind {
+                JobKind::Service { stop, delivery: d, pickup: p } => vec![(stop, amounts(d), amounts(p))],
+                JobKind::Shipment { pickup: from, delivery: to, load, max_ride } => {
+                    if max_ride.is_some() {
+                        return Err(RoutingError::Unsupported {
+                            item: item("job", &job.name),
+                            feature: "maximum ride times of paired shipments",
+                        });
+                    }
+                    shipments = true;
+                    let q = amounts(load);
+                    partner[loc] = loc as u32 + 1;
+                    partner[loc + 1] = loc as u32;
+                    vec![(from, [0; MAX_DIMS], q), (to, [0; MAX_DIMS], q.map(|x| -x))]
+                }
             };
-            if stop.windows.len() > 1 {
-                windows.resize(n, Vec::new());
-            }
-            skills[loc] = mask(&job.skills);
-            site.push(stop.site.index());
-            open_end.push(false);
-            delivery[loc] = amounts(d);
-            pickup[loc] = amounts(p);
-            service[loc] = stop.service.get();
-            if let (Some(first), Some(last)) = (stop.windows.first(), stop.windows.last()) {
-                early[loc] = first.open.get();
-                late[loc] = clamp(last.close.get());
-            }
-            all_windows.push(stop.windows.iter().map(|w| (w.open.get(), clamp(w.close.get()))).collect::<Vec<_>>());
-            release[loc] = job.release.get();
-            match job.assignment {
-                Assignment::Required => required[loc] = true,
-                Assignment::Optional { penalty } => prize[loc] = penalty.get(),
-            }
-            job_of[loc] = j;
             loc_of_job.push(loc as u32);
+            for (half, (stop, d, p)) in halves.into_iter().enumerate() {
+                if stop.windows.len() > 1 {
+                    windows.resize(n, Vec::new());
+                }
+                skills[loc] = mask(&job.skills);
+                site.push(stop.site.index());
+                open_end.push(false);
+                delivery[loc] = d;
+                pickup[loc] = p;
+                service[loc] = stop.service.get();
+                if let (Some(first), Some(last)) = (stop.windows.first(), stop.windows.last()) {
+                    early[loc] = first.open.get();
+                    late[loc] = clamp(last.close.get());
+                }
+                all_windows.push(stop.windows.iter().map(|w| (w.open.get(), clamp(w.close.get()))).collect::<Vec<_>>());
+                release[loc] = job.release.get();
+                match job.assignment {
+                    Assignment::Required => required[loc] = true,
+                    // A shipment's penalty is on its pickup: the pair is served or left out whole.
+                    Assignment::Optional { penalty } if half == 0 => prize[loc] = penalty.get(),
+                    Assignment::Optional { .. } => {}
+                }
+                job_of[loc] = j;
+                loc += 1;
+            }
         }
 
         let travel = problem.travel();
@@ -286,8 +321,8 @@ impl Data {
         let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
         let multi_window = !windows.is_empty();
         if multi_window {
-            for (j, w) in all_windows.into_iter().enumerate() {
-                windows[n_depots + j] = w;
+            for (k, w) in all_windows.into_iter().enumerate() {
+                windows[n_depots + k] = w;
             }
             // The multi-window evaluation simulates from the earliest departure, which a
             // release time (known only once the whole route is) or a reload would move.
@@ -300,13 +335,24 @@ impl Data {
                 return unsupported("several time windows per stop together with release times");
             }
         }
+        if shipments {
+            let unsupported =
+                |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
+            if multi_trip {
+                return unsupported("paired shipments together with reloads");
+            }
+            if problem.linehauls_before_backhauls() {
+                return unsupported("paired shipments together with linehauls before backhauls");
+            }
+        }
         let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
                 .any(|v| v.open > 0 || v.close < FOREVER || v.max_duration < FOREVER || v.unit_duration != 0);
         let any_pickup = (n_depots..n).any(|c| pickup[c].iter().any(|&x| x != 0));
         let any_delivery = (n_depots..n).any(|c| delivery[c].iter().any(|&x| x != 0));
-        let mixed = any_pickup && any_delivery;
+        // (A shipment's delivery is a negative pickup: its loads never sum as plain totals.)
+        let mixed = any_pickup && any_delivery || shipments;
         // Open-route ends are one-way by construction and never reversed through.
         let symmetric = (0..n).filter(|&a| !open_end[a]).all(|a| {
             (0..a)
@@ -345,12 +391,15 @@ impl Data {
             multi_window,
             windows,
             depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
+            shipments,
+            partner,
         };
         data.neighbours = data.compute_neighbours(granularity);
         Ok(data)
     }
 
-    /// Whether SWAP* applies: no time, no maximum distances, no reloads. Its screening prices loads as
+    /// Whether SWAP* applies: no time, no maximum distances, no reloads (and, checked where it
+    /// runs, not per move, no shipments: it moves single clients). Its screening prices loads as
     /// the larger of the route's total delivery and total pickup (exact for pure deliveries or
     /// pure pickups, and for linehauls before backhauls); the exchange it picks is re-evaluated
     /// exactly (mixed loads, backhaul order, skills) before it is applied.
@@ -359,7 +408,7 @@ impl Data {
     }
 
     /// Whether the fast distance-and-totals evaluation of inter-route exchanges is exact:
-    /// SWAP*'s conditions, and neither mixed loads nor skills.
+    /// SWAP*'s conditions, and neither mixed loads (shipments count as mixed) nor skills.
     pub(crate) fn simple_loads(&self) -> bool {
         self.swap_star() && !self.mixed && !self.has_skills
     }
@@ -390,6 +439,13 @@ impl Data {
             }
         }
         (arrival, ws.last().map_or(0, |&(_, close)| arrival - close))
+    }
+
+    /// Whether client `loc` is the pickup of a shipment (its partner, the delivery, follows it).
+    #[inline(always)]
+    pub(crate) fn is_pickup_half(&self, loc: u32) -> bool {
+        let p = self.partner[loc as usize];
+        p != NO_PARTNER && p > loc
     }
 
     /// Whether location `loc` is a depot (inside a route: a reload).

@@ -13,7 +13,13 @@
 //! trip a job goes on; moves on multi-trip routes stay O(1), see `src/trips.rs`). Stops with
 //! several time windows are handled by a first version that simulates routes (moves cost
 //! O(route length) on such instances, and they may not have release times or reloads; see
-//! `src/windows.rs`). Paired shipments are rejected with [`RoutingError::Unsupported`] for now.
+//! `src/windows.rs`). Paired shipments (pickup and delivery with time windows, PDPTW) are kept
+//! whole on one route, pickup first, by refusing the moves that would split or invert a pair,
+//! with pair relocation, pair exchange and pair insertion on top of the client moves (see
+//! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
+//! Shipments with a maximum ride time, together with reloads or with linehauls before
+//! backhauls, and re-planning with shipments are rejected with [`RoutingError::Unsupported`]
+//! for now.
 
 //! The main loop is in `src/solver.rs`.
 //!

@@ -7,7 +7,7 @@ use milkrun_model::{
     Distance, Duration, JobId, Load, Money, Problem, Route, SiteId, Solution, StopTime, VehicleTypeId, Visit,
 };
 
-use crate::data::Data;
+use crate::data::{Data, NO_PARTNER};
 use crate::error::RoutingError;
 use crate::route::{Acc, Eval, Plain, Tours, Weights};
 
@@ -131,16 +131,38 @@ pub(crate) fn plain_from_solution(data: &Data, problem: &Problem, warm: &Solutio
                 slot.push(loc);
                 continue;
             }
-            let Visit::Service(job) = *visit else {
-                return Err(RoutingError::WarmStart(format!("route {k}: {visit:?} is not a service visit")));
+            let (Visit::Service(job) | Visit::Pickup(job) | Visit::Delivery(job)) = *visit else {
+                return Err(RoutingError::WarmStart(format!("route {k}: {visit:?} is not a job's visit")));
             };
-            let Some(&loc) = data.loc_of_job.get(job.index()) else {
+            let Some(&first) = data.loc_of_job.get(job.index()) else {
                 return Err(RoutingError::WarmStart(format!("route {k}: {job} does not exist")));
             };
+            let shipment = data.partner[first as usize] != NO_PARTNER;
+            let loc = match *visit {
+                Visit::Service(_) if !shipment => first,
+                Visit::Pickup(_) if shipment => first,
+                Visit::Delivery(_) if shipment => first + 1,
+                _ => {
+                    let kind = if shipment { "a paired shipment" } else { "a single-stop job" };
+                    return Err(RoutingError::WarmStart(format!("route {k}: {visit:?}, but {job} is {kind}")));
+                }
+            };
             if std::mem::replace(&mut seen[loc as usize], true) {
-                return Err(RoutingError::WarmStart(format!("{job} is visited twice")));
+                return Err(RoutingError::WarmStart(format!("{visit:?} is made twice")));
+            }
+            if shipment && loc == first + 1 && !slot.contains(&first) {
+                return Err(RoutingError::WarmStart(format!(
+                    "route {k}: {job} is delivered before it is picked up on this route"
+                )));
             }
             slot.push(loc);
+        }
+    }
+    // Each shipment whole: both halves (on one route, pickup first: checked above) or neither.
+    for c in data.clients() {
+        if data.is_pickup_half(c as u32) && seen[c] != seen[c + 1] {
+            let job = JobId::from_index(data.job[c]);
+            return Err(RoutingError::WarmStart(format!("{job} is picked up but not delivered")));
         }
     }
     Ok(plain)
@@ -223,10 +245,15 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
                 load.0[k] += data.pickup[ci][k] - data.delivery[ci][k];
             }
             let job = JobId::from_index(data.job[ci]);
-            visits.push(Visit::Service(job));
-            let site = problem.jobs()[data.job[ci]].stops()[0].site;
+            let (visit, stop) = match data.partner[ci] {
+                NO_PARTNER => (Visit::Service(job), 0),
+                q if q > c => (Visit::Pickup(job), 0),
+                _ => (Visit::Delivery(job), 1),
+            };
+            visits.push(visit);
+            let site = problem.jobs()[data.job[ci]].stops()[stop].site;
             stops.push(StopTime {
-                visit: Some(Visit::Service(job)),
+                visit: Some(visit),
                 site,
                 arrival: Duration(arrival),
                 wait: Duration(start - arrival),
@@ -270,7 +297,9 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
     }
     let mut unassigned = Vec::new();
     for c in data.clients() {
-        if tours.assigned(c as u32) {
+        // (A shipment is reported once, by its pickup.)
+        let delivery_half = data.partner[c] != NO_PARTNER && !data.is_pickup_half(c as u32);
+        if tours.assigned(c as u32) || delivery_half {
             continue;
         }
         let job = JobId::from_index(data.job[c]);
@@ -296,7 +325,12 @@ fn reason(data: &Data, c: usize) -> UnassignedReason {
             return UnassignedReason::TooLarge { dim: k };
         }
     }
-    let alone = |t: usize| Acc::start(&data.vtypes[t]).node(data, c as u32).end(data, &data.vtypes[t]);
+    let alone = |t: usize| {
+        let acc = Acc::start(&data.vtypes[t]).node(data, c as u32);
+        let q = data.partner[c];
+        let acc = if q == NO_PARTNER { acc } else { acc.node(data, q) };
+        acc.end(data, &data.vtypes[t])
+    };
     if (0..data.vtypes.len()).all(|t| alone(t).dist > data.vtypes[t].max_distance) {
         return UnassignedReason::TooFar;
     }

@@ -1,5 +1,7 @@
 //! Ruin and recreate: remove a few strings of consecutive clients from neighbouring routes,
-//! then reinsert every removed client at its cheapest granular position (with blinks).
+//! then reinsert every removed client at its cheapest granular position (with blinks). A
+//! shipment half removed takes its partner with it, and the pair is reinserted together (see
+//! `search/pairs.rs`).
 //!
 //! Reference: J. Christiaens, G. Vanden Berghe (2020), "Slack induction by string removals for
 //! vehicle routing problems" (SISR), Transportation Science 54(2). Insertion positions are
@@ -12,10 +14,20 @@
 //! seed as it removes strings and the recreate inserts them whatever their prize; the local
 //! search that follows drops them again if they do not pay.
 
-use crate::data::Data;
+use crate::data::{Data, NO_PARTNER};
 use crate::rng::Rng;
 use crate::route::{Eval, Tours, NONE};
-use crate::search::best_insertion;
+use crate::search::{best_insertion, insert_pair};
+
+/// The client that stands for `c` when it is inserted: its shipment's pickup, or itself.
+fn head(data: &Data, c: u32) -> u32 {
+    let q = data.partner[c as usize];
+    if q != NO_PARTNER && q < c {
+        q
+    } else {
+        c
+    }
+}
 
 /// Scratch space for ruin and recreate.
 #[derive(Debug, Clone, Default)]
@@ -55,7 +67,7 @@ impl Perturb {
             seed = (data.n_depots + rng.below(clients)) as u32;
         }
         if !tours.assigned(seed) {
-            self.offered.push(seed);
+            self.offered.push(head(data, seed));
         }
         let stamp = tours.tick();
         for &c in std::iter::once(&seed).chain(&data.neighbours[seed as usize]) {
@@ -66,8 +78,9 @@ impl Perturb {
             if r == NONE {
                 // (Not one this ruin has just removed or already offered.)
                 let absent = !data.required[c as usize] && !self.removed.contains(&c) && !self.offered.contains(&c);
-                if absent && self.offered.len() < strings && rng.unit() < 0.5 {
-                    self.offered.push(c);
+                if absent && self.offered.len() < strings && rng.unit() < 0.5 && !self.offered.contains(&head(data, c))
+                {
+                    self.offered.push(head(data, c));
                 }
                 continue;
             }
@@ -83,8 +96,20 @@ impl Perturb {
             let hi = pc.min(len - l + 1);
             let start = lo + rng.below(hi - lo + 1);
             // Reloads in the string go with it (the trips around them become one).
+            let from = self.removed.len();
             self.removed.extend(tours.routes[r].nodes[start..start + l].iter().filter(|&&c| !data.is_depot(c)));
             tours.remove_range(data, r, start, start + l - 1, stamp);
+            if data.shipments {
+                // The other halves of the removed shipments go with them.
+                for k in from..self.removed.len() {
+                    let q = data.partner[self.removed[k] as usize];
+                    if q != NO_PARTNER && tours.assigned(q) {
+                        let p = tours.pos_of[q as usize] as usize;
+                        tours.remove_range(data, r, p, p, stamp);
+                        self.removed.push(q);
+                    }
+                }
+            }
             self.ruined.push(r);
         }
     }
@@ -126,6 +151,9 @@ pub(crate) fn insert_one(
     force: bool,
     blink: Option<(&mut Rng, f64)>,
 ) -> bool {
+    if data.partner[u as usize] != NO_PARTNER {
+        return insert_pair(data, tours, eval, costs, u, force, blink);
+    }
     let Some(ins) = best_insertion(data, tours, eval, costs, u, blink) else {
         return false;
     };

@@ -92,8 +92,8 @@ pub struct Replanned {
 /// progress entry for an unknown route, twice for one route, more visits done than the route
 /// has, an unknown site, a cancelled job that is done or unknown, a previous plan naming jobs
 /// or vehicle types the problem does not have, more routes of a type than vehicles);
-/// [`RoutingError::Unsupported`] for problems the engine does not handle (for instance paired
-/// shipments), and the rest-of-day problem's validation errors as
+/// [`RoutingError::Unsupported`] naming the first paired shipment of `problem` (re-planning does
+/// not handle them yet) or for problems the engine does not handle, and the rest-of-day problem's validation errors as
 /// [`RoutingError::Replan`].
 pub fn replan(
     problem: &Problem,
@@ -104,6 +104,14 @@ pub fn replan(
 ) -> Result<Replanned, RoutingError> {
     let bad = |what: String| RoutingError::Replan(what);
     let jobs = problem.jobs();
+    // What a vehicle on the road has picked up would have to become a delivery from it, a job
+    // kind the model does not have yet.
+    if let Some(job) = jobs.iter().find(|j| matches!(j.kind, milkrun_model::JobKind::Shipment { .. })) {
+        return Err(RoutingError::Unsupported {
+            item: format!("job '{}'", job.name),
+            feature: "re-planning with paired shipments",
+        });
+    }
     let types = problem.vehicle_types();
     let mut used_of_type = vec![0u32; types.len()];
     for (r, route) in previous.routes.iter().enumerate() {
@@ -199,6 +207,7 @@ pub fn replan(
                         capacity.sub_assign(pickup);
                         stop.site
                     }
+                    // (Refused above.)
                     milkrun_model::JobKind::Shipment { .. } => continue,
                 },
                 _ => continue,

@@ -255,6 +255,10 @@ pub(crate) struct Route {
     pub(crate) tbwd: Vec<TripSeg>,
     /// Simulation caches (only when some stop has several windows): position `i` reached.
     pub(crate) sim_fwd: Vec<crate::windows::SimAcc>,
+    /// Shipment caches (only when the instance has shipments): `open[i]` counts the pairs
+    /// picked up at positions `..=i` and delivered after `i` (a cut after `i` with `open[i] > 0`
+    /// would split a pair).
+    pub(crate) open: Vec<u32>,
     /// Search counter value when the route last changed.
     pub(crate) modified: u64,
     /// Polar sector (min, max angle around the start depot, radians) for SWAP*.
@@ -275,6 +279,7 @@ impl Route {
             tfwd: Vec::new(),
             tbwd: Vec::new(),
             sim_fwd: Vec::new(),
+            open: Vec::new(),
             modified: 0,
             sector: (0.0, 0.0),
         };
@@ -403,8 +408,22 @@ impl Route {
         if data.multi_window {
             crate::windows::fill_caches(data, self);
         }
+        if data.shipments {
+            self.open.clear();
+            let mut open = 0u32;
+            for &c in &self.nodes {
+                if data.partner[c as usize] != crate::data::NO_PARTNER {
+                    if data.is_pickup_half(c) {
+                        open += 1;
+                    } else {
+                        open = open.saturating_sub(1);
+                    }
+                }
+                self.open.push(open);
+            }
+        }
         // The polar sector is read by SWAP* only; skip the atan2 calls elsewhere.
-        if !self.is_empty() && data.swap_star() {
+        if !self.is_empty() && data.swap_star() && !data.shipments {
             let (ox, oy) = data.xy[self.nodes[0] as usize];
             let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
             for &c in &self.nodes[1..len - 1] {

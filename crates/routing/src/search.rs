@@ -12,7 +12,11 @@
 //! Reference: T. Vidal (2022), "Hybrid genetic search for the CVRP: Open-source implementation
 //! and SWAP* neighborhood", Computers & Operations Research 140.
 
-use crate::data::Data;
+mod pairs;
+
+pub(crate) use pairs::insert_pair;
+
+use crate::data::{Data, NO_PARTNER};
 use crate::rng::Rng;
 use crate::route::{Acc, Chain, Eval, Tours, NONE};
 use crate::trips::TAcc;
@@ -59,6 +63,10 @@ pub(crate) struct LocalSearch {
     used_routes: Vec<usize>,
     /// SWAP* scratch: the three cheapest insertions of each client of one route into another.
     top3: Vec<[(i64, usize); 3]>,
+    /// Pair relocation and exchange scratch: a route without the pair being moved.
+    reduced: Option<crate::route::Route>,
+    /// Pair exchange scratch: the other route without its pair.
+    reduced_other: Option<crate::route::Route>,
     /// Moves evaluated (for the ns/move benchmark) and applied.
     pub(crate) evaluated: u64,
     pub(crate) applied: u64,
@@ -113,6 +121,16 @@ impl LocalSearch {
 
     /// Improves `tours` until no move improves its penalised cost under `eval`.
     pub(crate) fn run(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng) {
+        if data.shipments {
+            self.run_in::<true>(data, tours, eval, rng);
+        } else {
+            self.run_in::<false>(data, tours, eval, rng);
+        }
+    }
+
+    /// [`LocalSearch::run`]; with `SHIP` (instances with shipments) only moves that keep
+    /// every pair whole on one route, pickup first, plus the pair moves of `pairs.rs`.
+    fn run_in<const SHIP: bool>(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, rng: &mut Rng) {
         self.costs.clear();
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
         self.pens.clear();
@@ -133,8 +151,14 @@ impl LocalSearch {
         loop {
             let mut improved = false;
             for &u in &order {
-                if !data.required[u as usize] && self.optional(data, tours, eval, u) {
-                    improved = true;
+                let shipment = SHIP && data.partner[u as usize] != NO_PARTNER;
+                if !data.required[u as usize] {
+                    let changed = if shipment {
+                        self.optional_pair(data, tours, eval, u)
+                    } else {
+                        self.optional(data, tours, eval, u)
+                    };
+                    improved |= changed;
                 }
                 if !tours.assigned(u) {
                     continue;
@@ -151,14 +175,23 @@ impl LocalSearch {
                     if changed <= last {
                         continue;
                     }
-                    if self.pair(data, tours, eval, u, v) {
+                    if self.pair::<SHIP>(data, tours, eval, u, v) {
                         improved = true;
                     }
                 }
                 let ru = tours.route_of[u as usize];
-                if ru != NONE
+                if !shipment
+                    && ru != NONE
                     && tours.routes[ru as usize].modified > last
                     && self.move_to_empty_route(data, tours, eval, u)
+                {
+                    improved = true;
+                }
+                if shipment
+                    && data.is_pickup_half(u)
+                    && ru != NONE
+                    && tours.routes[ru as usize].modified > last
+                    && (self.relocate_pair(data, tours, eval, u) || self.exchange_pairs(data, tours, eval, u))
                 {
                     improved = true;
                 }
@@ -171,7 +204,7 @@ impl LocalSearch {
                     improved = true;
                 }
             }
-            if data.swap_star() && self.swap_star_pass(data, tours, eval) {
+            if !SHIP && data.swap_star() && self.swap_star_pass(data, tours, eval) {
                 improved = true;
             }
             // O(routes²): only once the client moves are exhausted.
@@ -185,7 +218,8 @@ impl LocalSearch {
             // O(route length) each: only once the client moves are exhausted. Not for windows
             // on a symmetric matrix: measured on Solomon at 2 s, the pass cost more search time
             // than it found (0.46-0.60 % mean gap with it, 0.40-0.43 % without).
-            if !improved && (!data.symmetric || data.mixed) && self.reverse_pass(data, tours, eval) {
+            // (Never with shipments: a reversed route delivers before it picks up.)
+            if !SHIP && !improved && (!data.symmetric || data.mixed) && self.reverse_pass(data, tours, eval) {
                 improved = true;
             }
             if !improved {
@@ -218,7 +252,7 @@ impl LocalSearch {
     }
 
     /// Tries the node moves between `u` and its neighbour `v`; applies the first improving one.
-    fn pair(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
+    fn pair<const SHIP: bool>(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, u: u32, v: u32) -> bool {
         let (ru, pu) = (tours.route_of[u as usize] as usize, tours.pos_of[u as usize] as usize);
         let (rv, pv) = (tours.route_of[v as usize] as usize, tours.pos_of[v as usize] as usize);
         let (nodes_u, nodes_v) = (&tours.routes[ru].nodes, &tours.routes[rv].nodes);
@@ -275,7 +309,7 @@ impl LocalSearch {
             }
         }
         // (By reference: iterating the array by value copied it whole on every call.)
-        self.first_improving(data, tours, eval, &candidates[..k])
+        self.first_improving::<SHIP>(data, tours, eval, &candidates[..k])
             || data.multi_trip && ru != rv && self.pair_reloads(data, tours, eval, u, v)
     }
 
@@ -299,12 +333,22 @@ impl LocalSearch {
                 candidates[2] = Some(Move::WithReload { ru, pu, rv, pv, loc, before: false });
             }
         }
-        self.first_improving(data, tours, eval, &candidates)
+        self.first_improving::<false>(data, tours, eval, &candidates)
     }
 
-    /// Evaluates `moves` in order and applies the first improving one.
-    fn first_improving(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, moves: &[Option<Move>]) -> bool {
+    /// Evaluates `moves` in order and applies the first improving one; with `SHIP`, only moves
+    /// that keep shipment pairs whole.
+    fn first_improving<const SHIP: bool>(
+        &mut self,
+        data: &Data,
+        tours: &mut Tours,
+        eval: &Eval,
+        moves: &[Option<Move>],
+    ) -> bool {
         for &m in moves.iter().flatten() {
+            if SHIP && !pairs::keeps_pairs(data, tours, m) {
+                continue;
+            }
             self.evaluated += 1;
             if self.delta(data, tours, eval, m) < 0 {
                 self.apply(data, tours, eval, m);
@@ -1152,7 +1196,7 @@ impl LocalSearch {
                 candidates[3] = Some(Move::AddReload { r, after: p, loc });
             }
         }
-        self.first_improving(data, tours, eval, &candidates)
+        self.first_improving::<false>(data, tours, eval, &candidates)
     }
 
     /// Multi-trip: chains two routes into one vehicle's trips where that pays (what no client

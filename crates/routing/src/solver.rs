@@ -181,8 +181,9 @@ impl Solver {
     ///
     /// # Errors
     /// [`RoutingError::Unsupported`] for problems using features the engine does not handle
-    /// (paired shipments, several windows per stop with release times or reloads, more than 3
-    /// load dimensions or 64 skills),
+    /// (shipments with a maximum ride time, with reloads or with linehauls before backhauls,
+    /// several windows per stop with release times or reloads, more than 3 load dimensions or
+    /// 64 skills),
     /// [`RoutingError::NoVehicles`] without vehicles.
     pub fn solve(&self, problem: &Problem) -> Result<Solved, RoutingError> {
         self.run(problem, None)
@@ -193,7 +194,9 @@ impl Solver {
     ///
     /// # Errors
     /// As [`Solver::solve`], and [`RoutingError::WarmStart`] if `warm` names unknown jobs or
-    /// vehicle types, visits a job twice, or uses more vehicles of a type than exist.
+    /// vehicle types, visits a job twice, uses more vehicles of a type than exist, makes a
+    /// service visit to a shipment or a pickup or delivery of a single-stop job, or has a
+    /// shipment not whole (both halves on one route, pickup first).
     pub fn solve_from(&self, problem: &Problem, warm: &Solution) -> Result<Solved, RoutingError> {
         self.run(problem, Some(warm))
     }
@@ -392,7 +395,8 @@ impl Penalties {
                 max_time = max_time.max(data.t(vt.start, b as u32));
             }
         }
-        let demand: i64 = clients.clone().map(|c| data.delivery[c].iter().chain(&data.pickup[c]).sum::<i64>()).sum();
+        let demand: i64 =
+            clients.clone().map(|c| data.delivery[c].iter().chain(&data.pickup[c]).map(|x| x.abs()).sum::<i64>()).sum();
         let avg_demand = (demand as f64 / data.n_clients().max(1) as f64).max(1.0);
         let unit = data.vtypes.iter().map(|v| v.unit_distance).max().unwrap_or(1).max(1) as f64;
         let unit_t = data.vtypes.iter().map(|v| v.unit_duration).max().unwrap_or(0).max(0) as f64;

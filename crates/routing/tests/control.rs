@@ -37,6 +37,7 @@ fn ring(n: usize) -> Spec {
         vrpb: false,
         reloads: None,
         two_windows: false,
+        shipments: Vec::new(),
     }
 }
 
@@ -140,8 +141,23 @@ fn unsupported_features_are_refused_by_name() {
     let problem = build(&ring(5));
     let mut data: ProblemData = problem.into_data();
     data.jobs.push(Job::shipment("pallet A-B", Stop::at(SiteId(1)), Stop::at(SiteId(2)), Load::single(1)));
+    // Shipments are solved, but not yet with a maximum ride time, nor with reloads.
+    assert!(Solver::new(SolverConfig::default().max_iterations(10)).solve(&data.clone().validate().unwrap()).is_ok());
+    if let Some(JobKind::Shipment { max_ride, .. }) = data.jobs.last_mut().map(|j| &mut j.kind) {
+        *max_ride = Some(milkrun_model::Duration(100));
+    }
     let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
-    assert!(err.to_string().contains("pallet A-B") && err.to_string().contains("shipments"), "{err}");
+    assert!(err.to_string().contains("pallet A-B") && err.to_string().contains("maximum ride"), "{err}");
+    if let Some(JobKind::Shipment { max_ride, .. }) = data.jobs.last_mut().map(|j| &mut j.kind) {
+        *max_ride = None;
+    }
+    let mut reloading = data.clone();
+    reloading.vehicle_types[0].reload_sites = vec![SiteId(0)];
+    let err = Solver::new(SolverConfig::default()).solve(&reloading.validate().unwrap()).unwrap_err();
+    assert!(
+        matches!(err, RoutingError::Unsupported { feature: "paired shipments together with reloads", .. }),
+        "{err}"
+    );
     data.jobs.pop();
     if let JobKind::Service { stop, .. } = &mut data.jobs[0].kind {
         stop.windows = vec![

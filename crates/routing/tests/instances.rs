@@ -97,3 +97,18 @@ fn multi_trip_with_release_times_is_feasible_and_checked() {
     assert!(reloads > 0);
     assert!(solved.solution.routes.len() <= 8);
 }
+
+#[test]
+fn li_lim_pdptw_is_solved_checker_clean_with_pickups_and_deliveries() {
+    let Some(dir) = data_dir() else { return };
+    let Ok(text) = read_to_string(dir.join("li_lim_100/lc101.txt")) else { return };
+    let inst = milkrun_formats::read_lilim(&text, "lc101", milkrun_formats::SOLOMON_DEFAULT_SCALE).unwrap();
+    solve_checked(&inst, 30);
+    let solved = Solver::new(SolverConfig::default().seed(1).max_iterations(30)).solve(&inst.problem).unwrap();
+    let visits: Vec<Visit> = solved.solution.routes.iter().flat_map(|r| r.visits.iter().copied()).collect();
+    let shipments = inst.problem.jobs().len();
+    assert_eq!(visits.iter().filter(|v| matches!(v, Visit::Pickup(_))).count(), shipments);
+    assert_eq!(visits.iter().filter(|v| matches!(v, Visit::Delivery(_))).count(), shipments);
+    // The published optimum distance is 828.94 with 10 vehicles (not minimised here).
+    assert!(solved.cost.total_distance.get() < 828_940 * 110 / 100, "{:?}", solved.cost);
+}

@@ -126,6 +126,7 @@ fn day() -> Spec {
         vrpb: false,
         reloads: None,
         two_windows: false,
+        shipments: Vec::new(),
     }
 }
 

@@ -43,6 +43,42 @@ pub(crate) struct Spec {
     pub(crate) reloads: Option<(u32, i64)>,
     /// Every client with a window `[a, b]` also gets a second one, `[b + 20, b + 60]`.
     pub(crate) two_windows: bool,
+    /// Paired shipments (jobs after the clients').
+    pub(crate) shipments: Vec<ShipmentSpec>,
+}
+
+/// A time window `[a, b]`, if any.
+pub(crate) type Window = Option<(i64, i64)>;
+
+/// A random paired shipment: pickup and delivery positions, load, optional windows at either
+/// stop, optional penalty, service time at both stops.
+#[derive(Debug, Clone)]
+pub(crate) struct ShipmentSpec {
+    pub(crate) from: (i32, i32),
+    pub(crate) to: (i32, i32),
+    pub(crate) load: i64,
+    pub(crate) windows: (Window, Window),
+    pub(crate) penalty: Option<i64>,
+    pub(crate) service: i64,
+}
+
+pub(crate) fn shipment(with_time: bool, with_optional: bool) -> impl Strategy<Value = ShipmentSpec> {
+    let window = move || proptest::option::weighted(if with_time { 0.6 } else { 1e-9 }, (0i64..120, 10i64..60));
+    (
+        (-30i32..30, -30i32..30, -30i32..30, -30i32..30),
+        1i64..7,
+        (window(), window()),
+        proptest::option::weighted(if with_optional { 0.3 } else { 1e-9 }, 0i64..120),
+        0i64..5,
+    )
+        .prop_map(|((a, b, c, d), load, (wp, wd), penalty, service)| ShipmentSpec {
+            from: (a, b),
+            to: (c, d),
+            load,
+            windows: (wp.map(|(a, w)| (a, a + w)), wd.map(|(a, w)| (a, a + w))),
+            penalty,
+            service,
+        })
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -89,6 +125,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             vrpb: false,
             reloads: None,
             two_windows: false,
+            shipments: Vec::new(),
         })
 }
 
@@ -118,6 +155,28 @@ pub(crate) fn build(spec: &Spec) -> Problem {
             job.release = Duration(7 * k as i64 % 40);
         }
         if let Some(p) = c.penalty {
+            job = job.optional(Money(p));
+        }
+        jobs.push(job);
+    }
+    for (k, sh) in spec.shipments.iter().enumerate() {
+        let mut stops = Vec::new();
+        for (end, (x, y), window) in [("from", sh.from, sh.windows.0), ("to", sh.to, sh.windows.1)] {
+            sites.push(Site::new(
+                format!("{end} {k}"),
+                SiteKind::Customer,
+                Coordinates::Planar { x: x.into(), y: y.into() },
+            ));
+            let mut stop = Stop::at(SiteId(sites.len() as u32 - 1)).service(Duration(sh.service));
+            if let Some((a, b)) = window {
+                stop = stop.window(TimeWindow::new(Duration(a), Duration(b)));
+            }
+            stops.push(stop);
+        }
+        let to = stops.pop().unwrap();
+        let from = stops.pop().unwrap();
+        let mut job = Job::shipment(format!("p{k}"), from, to, Load::single(sh.load));
+        if let Some(p) = sh.penalty {
             job = job.optional(Money(p));
         }
         jobs.push(job);
@@ -186,7 +245,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
 /// (evaluated by the independent checker).
 /// With reload sites, every placement of reloads between the jobs (within the type's cap) is
 /// tried; the route then leaves as early as its first trip allows.
-fn route_cost(problem: &Problem, t: usize, order: &[usize]) -> Option<i64> {
+fn route_cost(problem: &Problem, t: usize, order: &[Visit]) -> Option<i64> {
     let vt = &problem.vehicle_types()[t];
     let gaps = order.len().saturating_sub(1);
     let splits = if vt.reload_sites.is_empty() { 1usize } else { 1 << gaps };
@@ -196,8 +255,8 @@ fn route_cost(problem: &Problem, t: usize, order: &[usize]) -> Option<i64> {
             continue;
         }
         let mut visits = Vec::new();
-        for (k, &j) in order.iter().enumerate() {
-            visits.push(Visit::Service(milkrun_model::JobId(j as u32)));
+        for (k, &visit) in order.iter().enumerate() {
+            visits.push(visit);
             if k < gaps && split >> k & 1 == 1 {
                 visits.push(Visit::Reload(vt.reload_sites[0]));
             }
@@ -221,21 +280,28 @@ fn checked_cost(problem: &Problem, route: &Route) -> Option<i64> {
     route_ok.then(|| report.route_cost.get())
 }
 
-fn permutations(items: &mut Vec<usize>, k: usize, f: &mut impl FnMut(&[usize])) {
+/// Every order of `items` in which each shipment's pickup comes before its delivery.
+fn orders(items: &mut Vec<Visit>, k: usize, f: &mut impl FnMut(&[Visit])) {
     if k == items.len() {
         f(items);
         return;
     }
     for i in k..items.len() {
+        if let Visit::Delivery(j) = items[i] {
+            if !items[..k].contains(&Visit::Pickup(j)) {
+                continue;
+            }
+        }
         items.swap(k, i);
-        permutations(items, k + 1, f);
+        orders(items, k + 1, f);
         items.swap(k, i);
     }
 }
 
 /// The optimal cost by enumeration: best route per (subset, vehicle type) over all orders,
 /// then the best partition into routes respecting vehicle counts, unserved optional jobs paying
-/// their penalty. `None` if nothing is feasible. Exponential: at most about 8 jobs.
+/// their penalty; a shipment's two visits in every order with the pickup first. `None` if
+/// nothing is feasible. Exponential: at most about 8 visits.
 pub(crate) fn brute_force(problem: &Problem) -> Option<i64> {
     let n = problem.jobs().len();
     let types = problem.vehicle_types();
@@ -244,9 +310,16 @@ pub(crate) fn brute_force(problem: &Problem) -> Option<i64> {
     let mut best_route = vec![vec![None::<i64>; full]; types.len()];
     for (t, row) in best_route.iter_mut().enumerate() {
         for (mask, cell) in row.iter_mut().enumerate().skip(1) {
-            let mut items: Vec<usize> = (0..n).filter(|j| mask >> j & 1 == 1).collect();
+            let mut items: Vec<Visit> = Vec::new();
+            for (j, job) in problem.jobs().iter().enumerate().filter(|(j, _)| mask >> j & 1 == 1) {
+                let id = milkrun_model::JobId(j as u32);
+                match job.kind {
+                    milkrun_model::JobKind::Service { .. } => items.push(Visit::Service(id)),
+                    milkrun_model::JobKind::Shipment { .. } => items.extend([Visit::Pickup(id), Visit::Delivery(id)]),
+                }
+            }
             let mut best = None::<i64>;
-            permutations(&mut items, 0, &mut |order| {
+            orders(&mut items, 0, &mut |order| {
                 if let Some(c) = route_cost(problem, t, order) {
                     best = Some(best.map_or(c, |b: i64| b.min(c)));
                 }
