@@ -351,17 +351,17 @@ fn routed_rank(ctx: &Ctx<'_>, loops: &[RoutedLoop]) -> (usize, i64) {
     let types = ctx.network.vehicle_types();
     let unrouted = loops.iter().map(|l| l.unrouted.len()).sum();
     let variable: i64 = loops.iter().filter(|l| !l.stops.is_empty()).map(|l| l.variable_cost).sum();
-    let fixed: i64 = trucks(loops).map(|l| types[l.vehicle_type].fixed_cost.get()).sum();
+    let fixed: i64 = (0..loops.len())
+        .filter(|&k| starts_truck(loops, k))
+        .map(|k| types[loops[k].vehicle_type].fixed_cost.get())
+        .sum();
     (unrouted, variable + fixed)
 }
 
-/// The first loop of each truck (its loops are adjacent).
-fn trucks(loops: &[RoutedLoop]) -> impl Iterator<Item = &RoutedLoop> {
-    let routed = || loops.iter().filter(|l| !l.stops.is_empty());
-    routed()
-        .zip(std::iter::once(None).chain(routed().map(Some)))
-        .filter(|(l, prev)| prev.is_none_or(|p| p.vehicle != l.vehicle))
-        .map(|(l, _)| l)
+/// Whether routed loop `k` is the first of its truck (a truck's loops are adjacent; the entry
+/// listing unrouted pickups has no stops and is no truck's).
+fn starts_truck(loops: &[RoutedLoop], k: usize) -> bool {
+    !loops[k].stops.is_empty() && (k == 0 || loops[k - 1].vehicle != loops[k].vehicle)
 }
 
 /// A truck's loops of one wave to start the routing from: its vehicle type and, per loop, the
@@ -550,7 +550,7 @@ impl MilkRunPlanner {
                     for (k, l) in loops.iter().enumerate().filter(|(_, l)| !l.stops.is_empty()) {
                         let sites = l.stops.iter().map(|st| ctx.suppliers[pickups[members[st.0]].supplier].site);
                         match start.last_mut() {
-                            Some(truck) if k > 0 && loops[k - 1].vehicle == l.vehicle => truck.1.push(sites.collect()),
+                            Some(truck) if !starts_truck(loops, k) => truck.1.push(sites.collect()),
                             _ => start.push((l.vehicle_type, vec![sites.collect()])),
                         }
                     }
@@ -1130,17 +1130,15 @@ impl MilkRunPlanner {
                 }
             };
             let mut per_type = vec![0u32; network.vehicle_types().len()];
-            let mut last_truck = None;
-            for r in routed {
+            for (k, r) in routed.iter().enumerate() {
                 for &(pos, ref reason) in &r.unrouted {
                     issues.push(PlanIssue::Unrouted { pickup: members[pos], reason: reason.clone() });
                 }
                 if r.stops.is_empty() {
                     continue;
                 }
-                // Trucks numbered per type in the engine's order; a truck's loops are adjacent.
-                if last_truck != Some(r.vehicle) {
-                    last_truck = Some(r.vehicle);
+                // Trucks numbered per type in the engine's order.
+                if starts_truck(routed, k) {
                     per_type[r.vehicle_type] += 1;
                 }
                 let vehicle = per_type[r.vehicle_type] - 1;
