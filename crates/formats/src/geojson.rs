@@ -26,6 +26,8 @@ fn visit_site(problem: &Problem, visit: Visit) -> Option<SiteId> {
             JobKind::Service { .. } => None,
         },
         Visit::Reload(s) => Some(s),
+        // A break is taken where the vehicle is: the line does not move.
+        Visit::Break(_) => None,
     }
 }
 
@@ -34,7 +36,7 @@ fn visit_site(problem: &Problem, visit: Visit) -> Option<SiteId> {
 /// One `Point` feature per site, with properties `site` (its index), `name` and `kind` (as in the
 /// JSON format: "plant", "supplier"...). One `LineString` feature per route, with properties
 /// `route` (its index in `routes`), `vehicle_type` (the type's name) and `stops` (number of
-/// visits, reloads included); the line runs from the vehicle's start site through each visit's
+/// visits, reloads and driver breaks included); the line runs from the vehicle's start site through each visit's
 /// site (a reload's site included) to its end site (none for an open route).
 ///
 /// Coordinates are `[lon, lat]` for geographic sites. **Planar coordinates are written as they

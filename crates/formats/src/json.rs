@@ -385,6 +385,7 @@ mod tests {
             (0u32..9).prop_map(|j| Visit::Pickup(JobId(j))),
             (0u32..9).prop_map(|j| Visit::Delivery(JobId(j))),
             (0u32..9).prop_map(|s| Visit::Reload(SiteId(s))),
+            (0u32..3).prop_map(|b| Visit::Break(milkrun_model::BreakId(b))),
         ];
         let route = (0u32..3, prop::collection::vec(visit, 0..6), prop::option::of(0i64..1000)).prop_map(
             |(v, visits, departure)| Route {

@@ -160,12 +160,16 @@ impl SolFile {
 /// of one type keep their order.
 ///
 /// # Errors
-/// [`FormatError::Parse`] (line 0) for a visit whose job does not exist or does not match, or
-/// more routes of a type than it has vehicles.
+/// [`FormatError::Parse`] (line 0) for a visit whose job does not exist or does not match, a
+/// driver break (the format lists locations only), or more routes of a type than it has
+/// vehicles.
 pub fn write_sol(problem: &Problem, solution: &Solution, cost: Option<&str>) -> Result<String, FormatError> {
     let location = |v: &Visit| -> Result<usize, FormatError> {
         match *v {
             Visit::Reload(site) => Ok(site.index()),
+            Visit::Break(b) => {
+                Err(FormatError::parse(0, format!("a driver break ({b}) cannot be written: the .sol format has none")))
+            }
             Visit::Service(job) => match &problem.jobs().get(job.index()).map(|j| &j.kind) {
                 Some(JobKind::Service { stop, .. }) => Ok(stop.site.index()),
                 _ => Err(FormatError::parse(0, format!("{job} is not a service job of this problem"))),

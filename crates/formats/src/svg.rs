@@ -116,6 +116,7 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
         for visit in &route.visits {
             let site = match *visit {
                 Visit::Reload(site) => Some(site),
+                Visit::Break(_) => None,
                 Visit::Service(j) | Visit::Pickup(j) | Visit::Delivery(j) => {
                     problem.jobs().get(j.index()).map(|job| match (&job.kind, visit) {
                         (JobKind::Service { stop, .. }, _) => stop.site,
@@ -135,7 +136,7 @@ pub fn routes_svg(problem: &Problem, routes: &[Route], title: &str) -> String {
             r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2.5" stroke-opacity="0.85" stroke-linejoin="round"/>"#,
             coords.join(" ")
         );
-        let stops = route.visits.iter().filter(|v| !matches!(v, Visit::Reload(_))).count();
+        let stops = route.visits.iter().filter(|v| v.job().is_some()).count();
         legend.push((colour, format!("route {}: {} ({stops} stops)", r + 1, vt.name)));
     }
 

@@ -13,11 +13,12 @@
 
 use std::fmt;
 
-use crate::ids::{JobId, SiteId, VehicleTypeId};
+use crate::ids::{BreakId, JobId, SiteId, VehicleTypeId};
 use crate::job::{Assignment, Job, JobKind, Stop};
 use crate::problem::Problem;
 use crate::solution::{Solution, StopTime, Visit};
 use crate::units::{Distance, Duration, Load, Money};
+use crate::vehicle::BreakWhen;
 
 /// One way a solution breaks the problem's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +160,16 @@ pub enum Violation {
         /// The job.
         job: JobId,
     },
+    /// A driver break rule is broken: a break starts after its window, a due break is missing,
+    /// or the driver drives too long without one.
+    Break {
+        /// Route index.
+        route: usize,
+        /// The rule of the route's vehicle type.
+        rule: BreakId,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -201,6 +212,7 @@ impl fmt::Display for Violation {
             }
             Violation::Reload { route, reason } => write!(f, "reload: route {route}: {reason}"),
             Violation::Skills { route, job } => write!(f, "skills: route {route}: vehicle lacks a skill {job} needs"),
+            Violation::Break { route, rule, reason } => write!(f, "break: route {route}: {rule}: {reason}"),
         }
     }
 }
@@ -332,6 +344,18 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
                         valid.push((pos, visit, site, None));
                     }
                 }
+                Visit::Break(b) => {
+                    if b.index() >= vt.breaks.len() {
+                        report.violations.push(Violation::BadVisit {
+                            route: r,
+                            position: pos,
+                            reason: format!("vehicle type '{}' has no {b}", vt.name),
+                        });
+                    } else {
+                        // Taken where the vehicle is: the site is set when scheduling.
+                        valid.push((pos, visit, vt.start, None));
+                    }
+                }
                 Visit::Service(j) | Visit::Pickup(j) | Visit::Delivery(j) => {
                     let Some(job) = jobs.get(j.index()) else {
                         report.violations.push(Violation::BadVisit {
@@ -445,15 +469,57 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
         let mut prev = vt.start.index();
         let mut trip = 0;
         let mut seen_backhaul = false;
+        // Driving since the last break long enough, per rule (window rules: unused).
+        let mut driving = vec![Duration::ZERO; vt.breaks.len()];
+        let mut drove_too_long = vec![false; vt.breaks.len()];
+        let mut drive = |leg: Duration, driving: &mut [Duration], out: &mut Vec<Violation>| {
+            for (k, rule) in vt.breaks.iter().enumerate() {
+                if let BreakWhen::AfterDriving(limit) = rule.when {
+                    driving[k] += leg;
+                    if driving[k] > limit && !drove_too_long[k] {
+                        drove_too_long[k] = true;
+                        out.push(Violation::Break {
+                            route: r,
+                            rule: BreakId::from_index(k),
+                            reason: format!("drives {} without a break, limit {limit}", driving[k]),
+                        });
+                    }
+                }
+            }
+        };
+        let mut taken = vec![false; vt.breaks.len()];
         for &(pos, visit, site, stop) in &valid {
+            let site = if matches!(visit, Visit::Break(_)) { SiteId::from_index(prev) } else { site };
             distance += travel.distance(prev, site.index());
             let arrival = t + travel.duration(prev, site.index());
-            let (start, late, service) = match stop {
-                Some(stop) => {
+            drive(travel.duration(prev, site.index()), &mut driving, &mut report.violations);
+            let (start, late, service) = match (stop, visit) {
+                (Some(stop), _) => {
                     let (start, late) = service_start(stop, arrival);
                     (start, late, stop.service)
                 }
-                None => (arrival, Duration::ZERO, vt.reload_time),
+                (None, Visit::Break(b)) => {
+                    let rule = vt.breaks[b.index()];
+                    taken[b.index()] = true;
+                    for (k, other) in vt.breaks.iter().enumerate() {
+                        if rule.duration >= other.duration {
+                            driving[k] = Duration::ZERO;
+                        }
+                    }
+                    match rule.when {
+                        BreakWhen::Window(w) if arrival > w.close => {
+                            report.violations.push(Violation::Break {
+                                route: r,
+                                rule: b,
+                                reason: format!("starts at {arrival}, after its window closed at {}", w.close),
+                            });
+                            (arrival, arrival - w.close, rule.duration)
+                        }
+                        BreakWhen::Window(w) => (arrival.max(w.open), Duration::ZERO, rule.duration),
+                        BreakWhen::AfterDriving(_) => (arrival, Duration::ZERO, rule.duration),
+                    }
+                }
+                (None, _) => (arrival, Duration::ZERO, vt.reload_time),
             };
             wait_total += start - arrival;
             if late > Duration::ZERO {
@@ -464,6 +530,7 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
             }
             t = start + service;
             match visit {
+                Visit::Break(_) => {}
                 Visit::Reload(_) => {
                     trip += 1;
                     seen_backhaul = false;
@@ -515,6 +582,7 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
             Some(end) => {
                 distance += travel.distance(prev, end.index());
                 let arrival = t + travel.duration(prev, end.index());
+                drive(travel.duration(prev, end.index()), &mut driving, &mut report.violations);
                 timetable.push(StopTime {
                     visit: None,
                     site: end,
@@ -528,6 +596,22 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
             }
             None => t,
         };
+        // A window break is due on a route still out when its window opens.
+        let working = valid.iter().any(|v| v.1.job().is_some());
+        for (k, rule) in vt.breaks.iter().enumerate() {
+            if let BreakWhen::Window(w) = rule.when {
+                if working && !taken[k] && end_time > w.open {
+                    report.violations.push(Violation::Break {
+                        route: r,
+                        rule: BreakId::from_index(k),
+                        reason: format!(
+                            "out until {end_time}, after the window opens at {}, without the break",
+                            w.open
+                        ),
+                    });
+                }
+            }
+        }
         if end_time > vt.shift.close {
             time_warp += end_time - vt.shift.close;
             report.violations.push(Violation::Shift { route: r, time: end_time, excess: end_time - vt.shift.close });
@@ -540,11 +624,18 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
             let mut waited = Duration::ZERO;
             for st in &timetable[1..] {
                 if let Some(visit) = st.visit {
-                    // How far this start could move later without lateness: to its window's close.
-                    let stop = visit.job().and_then(|j| jobs.get(j.index())).and_then(|job| stop_of(job, visit));
-                    let close = stop
-                        .and_then(|s| s.windows.iter().find(|w| w.open <= st.start && st.start <= w.close))
-                        .map_or(Duration::MAX, |w| w.close);
+                    // How far this start could move later without lateness: to its window's close
+                    // (a break's window for a break).
+                    let close = if let Visit::Break(b) = visit {
+                        match vt.breaks[b.index()].when {
+                            BreakWhen::Window(w) => w.close,
+                            BreakWhen::AfterDriving(_) => Duration::MAX,
+                        }
+                    } else {
+                        let stop = visit.job().and_then(|j| jobs.get(j.index())).and_then(|job| stop_of(job, visit));
+                        stop.and_then(|s| s.windows.iter().find(|w| w.open <= st.start && st.start <= w.close))
+                            .map_or(Duration::MAX, |w| w.close)
+                    };
                     // Delaying departure by x delays this start by max(0, x - waits so far).
                     waited += st.wait;
                     let room = if close == Duration::MAX { Duration::MAX } else { close - st.start };

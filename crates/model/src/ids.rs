@@ -69,6 +69,12 @@ typed_id!(
     "container#"
 );
 typed_id!(
+    /// Index of a [`BreakRule`](crate::BreakRule) in its vehicle type's
+    /// [`breaks`](crate::VehicleType::breaks).
+    BreakId,
+    "break#"
+);
+typed_id!(
     /// Index of a skill name in [`Problem::skills`](crate::Problem::skills).
     SkillId,
     "skill#"

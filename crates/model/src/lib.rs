@@ -45,7 +45,7 @@ mod vehicle;
 
 pub use crate::check::{check_solution, CheckReport, RouteReport, Violation};
 pub use crate::error::ModelError;
-pub use crate::ids::{ContainerId, JobId, PartId, SiteId, SkillId, VehicleTypeId};
+pub use crate::ids::{BreakId, ContainerId, JobId, PartId, SiteId, SkillId, VehicleTypeId};
 pub use crate::job::{Assignment, Job, JobKind, Stop};
 pub use crate::part::{ContainerType, Part};
 pub use crate::problem::{Problem, ProblemData};
@@ -54,4 +54,4 @@ pub use crate::site::{Calendar, Coordinates, Site, SiteKind, Weekday, WeekdaySet
 pub use crate::solution::{Route, Solution, StopTime, Visit};
 pub use crate::travel::{haversine_m, RoadEdge, Rounding, Speed, TravelMatrix, EARTH_RADIUS_M};
 pub use crate::units::{CubicMetres, Distance, Duration, Kilograms, Load, Money, TimeWindow};
-pub use crate::vehicle::{EnergyCarrier, EnergyProfile, VehicleType};
+pub use crate::vehicle::{BreakRule, BreakWhen, EnergyCarrier, EnergyProfile, VehicleType};

@@ -8,7 +8,7 @@ use crate::schedule::Horizon;
 use crate::site::{Coordinates, Site};
 use crate::travel::TravelMatrix;
 use crate::units::{Duration, Load, TimeWindow};
-use crate::vehicle::VehicleType;
+use crate::vehicle::{BreakWhen, VehicleType};
 
 /// The raw, unvalidated content of a [`Problem`]: build it freely, then call
 /// [`ProblemData::validate`] (or [`Problem::new`]).
@@ -319,6 +319,21 @@ impl ProblemData {
             }
             check_windows(&item, std::slice::from_mut(&mut v.shift))?;
             check_duration(&item, "reload time", v.reload_time)?;
+            for (b, rule) in v.breaks.iter_mut().enumerate() {
+                let item = || format!("break #{b} of vehicle type '{name}' (#{i})");
+                check_duration(&item, "break duration", rule.duration)?;
+                match &mut rule.when {
+                    BreakWhen::Window(w) => check_windows(&item, std::slice::from_mut(w))?,
+                    BreakWhen::AfterDriving(limit) => {
+                        if limit.0 <= 0 {
+                            return Err(ModelError::Invalid {
+                                item: item(),
+                                reason: format!("maximum driving time {limit} must be positive"),
+                            });
+                        }
+                    }
+                }
+            }
             if let Some(d) = v.max_duration {
                 check_duration(&item, "max duration", d)?;
             }

@@ -1,6 +1,6 @@
 //! Solutions: routes of visits, and the timetable of a route.
 
-use crate::ids::{JobId, SiteId, VehicleTypeId};
+use crate::ids::{BreakId, JobId, SiteId, VehicleTypeId};
 use crate::units::{Duration, Load};
 
 /// One visit on a route.
@@ -15,15 +15,18 @@ pub enum Visit {
     Delivery(JobId),
     /// A return to a reload site between two trips (multi-trip).
     Reload(SiteId),
+    /// A driver break under rule `BreakId` of the route's vehicle type, taken where the
+    /// previous stop was (see [`BreakRule`](crate::BreakRule)).
+    Break(BreakId),
 }
 
 impl Visit {
-    /// The job served, if this is not a reload.
+    /// The job served, if this is not a reload or a break.
     #[must_use]
     pub fn job(self) -> Option<JobId> {
         match self {
             Visit::Service(j) | Visit::Pickup(j) | Visit::Delivery(j) => Some(j),
-            Visit::Reload(_) => None,
+            Visit::Reload(_) | Visit::Break(_) => None,
         }
     }
 }

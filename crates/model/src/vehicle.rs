@@ -88,6 +88,51 @@ pub struct VehicleType {
     /// Time spent at a reload site.
     #[cfg_attr(feature = "serde", serde(default))]
     pub reload_time: Duration,
+    /// Driver breaks every route of this type must take (see [`BreakRule`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub breaks: Vec<BreakRule>,
+}
+
+/// When a driver break is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
+pub enum BreakWhen {
+    /// Once, starting inside the window (a lunch break). Due on every route that is still out
+    /// when the window opens: one that returns to its end site (an open route: leaves its last
+    /// stop) at or before the opening needs none.
+    Window(TimeWindow),
+    /// Before the driving time since the route's start, or since the last break at least as
+    /// long as this one, exceeds the limit (a driving-time rule such as 45 minutes after at
+    /// most 4 h 30 min at the wheel). Only travel counts as driving; waiting and service do not.
+    AfterDriving(Duration),
+}
+
+/// A driver break of a vehicle type.
+///
+/// A route takes a break as a [`Visit::Break`](crate::Visit::Break) between two visits: the
+/// vehicle stays where its previous stop was (at the start site before the first), starts the
+/// break at the window's opening if it is early, rests for `duration`, then drives on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BreakRule {
+    /// How long the break lasts.
+    pub duration: Duration,
+    /// When it is due.
+    pub when: BreakWhen,
+}
+
+impl BreakRule {
+    /// A break of `duration` starting inside `window`.
+    #[must_use]
+    pub fn in_window(duration: Duration, window: TimeWindow) -> Self {
+        Self { duration, when: BreakWhen::Window(window) }
+    }
+
+    /// A break of `duration` before more than `max_driving` at the wheel.
+    #[must_use]
+    pub fn after_driving(duration: Duration, max_driving: Duration) -> Self {
+        Self { duration, when: BreakWhen::AfterDriving(max_driving) }
+    }
 }
 
 #[cfg(feature = "serde")]
@@ -117,6 +162,7 @@ impl VehicleType {
             reload_sites: Vec::new(),
             max_reloads: None,
             reload_time: Duration::ZERO,
+            breaks: Vec::new(),
         }
     }
 }

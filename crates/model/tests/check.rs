@@ -1,6 +1,6 @@
 use milkrun_model::{
-    check_solution, Duration, Job, JobId, Load, Money, Route, SiteId, SkillId, Solution, Stop, TimeWindow, Violation,
-    Visit,
+    check_solution, BreakId, BreakRule, Duration, Job, JobId, Load, Money, Route, SiteId, SkillId, Solution, Stop,
+    TimeWindow, Violation, Visit,
 };
 
 use crate::line_problem;
@@ -137,4 +137,81 @@ fn shift_and_max_distance() {
     let v = check_solution(&p, &s).violations;
     assert!(v.iter().any(|v| matches!(v, Violation::Shift { route: 0, excess: Duration(10), .. })), "{v:?}");
     assert!(v.iter().any(|v| matches!(v, Violation::MaxDistance { route: 0, .. })), "{v:?}");
+}
+
+/// Breaks of the route's only break rule: (start, site) per timetable row of a break.
+fn break_rows(r: &milkrun_model::CheckReport) -> Vec<(i64, SiteId)> {
+    r.routes[0]
+        .timetable
+        .iter()
+        .filter(|t| matches!(t.visit, Some(Visit::Break(_))))
+        .map(|t| (t.start.get(), t.site))
+        .collect()
+}
+
+#[test]
+fn a_window_break_is_timed_where_the_vehicle_is_and_counted_in_the_duration() {
+    // depot -> c1 (10) -> c2 (20) -> depot (40); lunch 25-40 for 15, taken after c2 from 25.
+    let mut data = line_problem(2);
+    data.vehicle_types[0].breaks = vec![BreakRule::in_window(Duration(15), tw(25, 40))];
+    let p = data.validate().unwrap();
+    let s = one_route(vec![Visit::Service(JobId(0)), Visit::Service(JobId(1)), Visit::Break(BreakId(0))]);
+    let r = check_solution(&p, &s);
+    assert!(r.is_feasible(), "{:?}", r.violations);
+    assert_eq!(break_rows(&r), vec![(25, SiteId(2))]);
+    // Waiting 20 -> 25 for the window is removed by leaving 5 later: 55, from 5 to 60.
+    assert_eq!(r.routes[0].duration, Duration(55));
+    assert_eq!(r.routes[0].timetable.last().unwrap().arrival, Duration(60));
+}
+
+#[test]
+fn a_due_break_that_is_missing_late_or_unknown_is_reported() {
+    let mut data = line_problem(2);
+    data.vehicle_types[0].breaks = vec![BreakRule::in_window(Duration(15), tw(5, 12))];
+    let p = data.validate().unwrap();
+    let broken = |visits: Vec<Visit>| -> Vec<Violation> { check_solution(&p, &one_route(visits)).violations };
+    let (c1, c2) = (Visit::Service(JobId(0)), Visit::Service(JobId(1)));
+    // Back at 40, after the window opened at 5: the break is due.
+    assert!(matches!(&broken(vec![c1, c2])[..], [Violation::Break { route: 0, rule: BreakId(0), .. }]));
+    // Taken after c1 (from 10): fine; after c2 (at 20): started after the window closed at 12.
+    assert!(broken(vec![c1, Visit::Break(BreakId(0)), c2]).is_empty());
+    assert!(
+        matches!(&broken(vec![c1, c2, Visit::Break(BreakId(0))])[..], [Violation::Break { reason, .. }] if reason.contains("after its window closed"))
+    );
+    // A rule the vehicle type does not have.
+    assert!(matches!(
+        &broken(vec![c1, Visit::Break(BreakId(3)), c2])[..],
+        [Violation::BadVisit { position: 1, .. }, Violation::Break { .. }]
+    ));
+    // A route back before the window opens needs no break.
+    let mut early = line_problem(1);
+    early.vehicle_types[0].breaks = vec![BreakRule::in_window(Duration(15), tw(500, 600))];
+    let early = early.validate().unwrap();
+    assert!(check_solution(&early, &one_route(vec![Visit::Service(JobId(0))])).is_feasible());
+}
+
+#[test]
+fn driving_too_long_without_a_break_is_reported() {
+    // depot -> c1 -> c2 -> c3 -> depot: 10 + 10 + 10 + 30; at most 35 at the wheel, then 5 off.
+    let mut data = line_problem(3);
+    data.vehicle_types[0].breaks = vec![BreakRule::after_driving(Duration(5), Duration(35))];
+    let p = data.validate().unwrap();
+    let (c1, c2, c3) = (Visit::Service(JobId(0)), Visit::Service(JobId(1)), Visit::Service(JobId(2)));
+    let r = check_solution(&p, &one_route(vec![c1, c2, c3]));
+    assert!(
+        matches!(&r.violations[..], [Violation::Break { reason, .. }] if reason.contains("drives 60")),
+        "{:?}",
+        r.violations
+    );
+    // A break after c3 restarts the count: 30 then 30.
+    let r = check_solution(&p, &one_route(vec![c1, c2, c3, Visit::Break(BreakId(0))]));
+    assert!(r.is_feasible(), "{:?}", r.violations);
+    assert_eq!(r.routes[0].duration, Duration(65));
+    // A shorter break does not count for a longer rule.
+    let mut data = line_problem(3);
+    data.vehicle_types[0].breaks =
+        vec![BreakRule::after_driving(Duration(5), Duration(35)), BreakRule::in_window(Duration(2), tw(0, 1000))];
+    let p = data.validate().unwrap();
+    let r = check_solution(&p, &one_route(vec![c1, c2, c3, Visit::Break(BreakId(1))]));
+    assert!(matches!(&r.violations[..], [Violation::Break { rule: BreakId(0), .. }]), "{:?}", r.violations);
 }

@@ -30,6 +30,17 @@ fn errors_name_the_item_and_the_reason() {
     let mut d = line_problem(3);
     d.vehicle_types[0].start = SiteId(99);
     assert!(matches!(d.validate(), Err(ModelError::UnknownReference { index: 99, .. })));
+
+    let mut d = line_problem(3);
+    d.vehicle_types[0].breaks = vec![milkrun_model::BreakRule::after_driving(Duration(2700), Duration(0))];
+    let e = d.validate().unwrap_err().to_string();
+    assert_eq!(e, "break #0 of vehicle type 'van' (#0): maximum driving time 0 must be positive");
+
+    let mut d = line_problem(3);
+    let lunch = TimeWindow::new(Duration(13 * 3600), Duration(12 * 3600));
+    d.vehicle_types[0].breaks = vec![milkrun_model::BreakRule::in_window(Duration(1800), lunch)];
+    let e = d.validate().unwrap_err().to_string();
+    assert_eq!(e, "break #0 of vehicle type 'van' (#0): time window 46800-43200 closes before it opens");
 }
 
 proptest! {

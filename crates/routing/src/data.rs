@@ -3,7 +3,7 @@
 //! paired shipment has two, its pickup then its delivery), with dense row-major distance and
 //! duration matrices between locations.
 
-use milkrun_model::{Assignment, JobKind, Problem};
+use milkrun_model::{Assignment, BreakWhen, JobKind, Problem};
 
 use crate::error::RoutingError;
 
@@ -43,6 +43,22 @@ pub(crate) struct VType {
     pub(crate) max_reloads: u32,
     /// Time a reload takes.
     pub(crate) reload_time: i64,
+    /// Driver break rules (at most [`MAX_BREAKS`]), in the model's order.
+    pub(crate) breaks: Vec<BreakRule>,
+}
+
+/// Driver break rules per vehicle type the engine handles.
+pub(crate) const MAX_BREAKS: usize = 4;
+
+/// A driver break rule, flattened: a window rule (start in `open..=close`, `limit` unused) or
+/// a driving-time rule (`limit` of driving before it; any time).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BreakRule {
+    pub(crate) duration: i64,
+    pub(crate) window: bool,
+    pub(crate) open: i64,
+    pub(crate) close: i64,
+    pub(crate) limit: i64,
 }
 
 impl VType {
@@ -99,6 +115,9 @@ pub(crate) struct Data {
     /// Whether some client has several time windows: routes are then evaluated by simulation
     /// (see `windows.rs`).
     pub(crate) multi_window: bool,
+    /// Whether some vehicle type has driver break rules: routes are then evaluated by
+    /// simulation, breaks placed as they become due (see `breaks.rs`).
+    pub(crate) has_breaks: bool,
     /// Each location's time windows (only when `multi_window`; depots: none).
     pub(crate) windows: Vec<Vec<(i64, i64)>>,
     /// Model site of each depot location.
@@ -173,6 +192,32 @@ impl Data {
                 Some(site) => depot(site.index(), false),
                 None => depot(vt.start.index(), true),
             };
+            if vt.breaks.len() > MAX_BREAKS {
+                return Err(RoutingError::Unsupported {
+                    item: item("vehicle type", &vt.name),
+                    feature: "more than 4 driver break rules",
+                });
+            }
+            let breaks = vt
+                .breaks
+                .iter()
+                .map(|b| match b.when {
+                    BreakWhen::Window(w) => BreakRule {
+                        duration: clamp(b.duration.get()),
+                        window: true,
+                        open: w.open.get(),
+                        close: clamp(w.close.get()),
+                        limit: FOREVER,
+                    },
+                    BreakWhen::AfterDriving(limit) => BreakRule {
+                        duration: clamp(b.duration.get()),
+                        window: false,
+                        open: 0,
+                        close: FOREVER,
+                        limit: clamp(limit.get()),
+                    },
+                })
+                .collect();
             vtypes.push(VType {
                 index: vtypes.len(),
                 capacity: amounts(&vt.capacity),
@@ -191,6 +236,7 @@ impl Data {
                 max_reloads: if reload_locs.is_empty() { 0 } else { vt.max_reloads.unwrap_or(u32::MAX) },
                 reload_locs,
                 reload_time: clamp(vt.reload_time.get()),
+                breaks,
             });
         }
         let n_depots = depot_sites.len();
@@ -318,6 +364,8 @@ impl Data {
             }
         }
 
+        let unsupported =
+            |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
         let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
         let multi_window = !windows.is_empty();
         if multi_window {
@@ -326,8 +374,6 @@ impl Data {
             }
             // The multi-window evaluation simulates from the earliest departure, which a
             // release time (known only once the whole route is) or a reload would move.
-            let unsupported =
-                |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
             if multi_trip {
                 return unsupported("several time windows per stop together with reloads");
             }
@@ -335,9 +381,18 @@ impl Data {
                 return unsupported("several time windows per stop together with release times");
             }
         }
+        let has_breaks = vtypes.iter().any(|v| !v.breaks.is_empty());
+        if has_breaks {
+            // Breaks are placed by simulating from the earliest departure (see `breaks.rs`),
+            // which a release time or a reload would move.
+            if multi_trip {
+                return unsupported("driver breaks together with reloads");
+            }
+            if (n_depots..n).any(|c| release[c] > 0) {
+                return unsupported("driver breaks together with release times");
+            }
+        }
         if shipments {
-            let unsupported =
-                |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
             if multi_trip {
                 return unsupported("paired shipments together with reloads");
             }
@@ -345,7 +400,8 @@ impl Data {
                 return unsupported("paired shipments together with linehauls before backhauls");
             }
         }
-        let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
+        let has_time = has_breaks
+            || (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
                 .any(|v| v.open > 0 || v.close < FOREVER || v.max_duration < FOREVER || v.unit_duration != 0);
@@ -389,6 +445,7 @@ impl Data {
             has_skills,
             multi_trip,
             multi_window,
+            has_breaks,
             windows,
             depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
             shipments,
@@ -439,6 +496,13 @@ impl Data {
             }
         }
         (arrival, ws.last().map_or(0, |&(_, close)| arrival - close))
+    }
+
+    /// Whether routes are evaluated by simulation (several windows per stop, or breaks)
+    /// rather than by duration summaries.
+    #[inline(always)]
+    pub(crate) fn simulated(&self) -> bool {
+        self.multi_window || self.has_breaks
     }
 
     /// Whether client `loc` is the pickup of a shipment (its partner, the delivery, follows it).

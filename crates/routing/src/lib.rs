@@ -17,9 +17,13 @@
 //! whole on one route, pickup first, by refusing the moves that would split or invert a pair,
 //! with pair relocation, pair exchange and pair insertion on top of the client moves (see
 //! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
+//! Driver breaks (a break inside a window, or before a driving-time limit is passed; up to 4
+//! rules per vehicle type) are placed by a first version that simulates routes and takes each
+//! break when it is due or fits into waiting (see `src/breaks.rs`; the output lists them as
+//! [`milkrun_model::Visit::Break`]).
 //! Shipments with a maximum ride time, together with reloads or with linehauls before
-//! backhauls, and re-planning with shipments are rejected with [`RoutingError::Unsupported`]
-//! for now.
+//! backhauls, breaks together with reloads or release times, and re-planning with shipments
+//! or breaks are rejected with [`RoutingError::Unsupported`] for now.
 
 //! The main loop is in `src/solver.rs`.
 //!
@@ -59,6 +63,7 @@
 
 #[doc(hidden)]
 pub mod bench;
+mod breaks;
 mod data;
 mod error;
 mod output;

@@ -4,7 +4,7 @@
 use std::time::Duration as WallDuration;
 
 use milkrun_model::{
-    Distance, Duration, JobId, Load, Money, Problem, Route, SiteId, Solution, StopTime, VehicleTypeId, Visit,
+    BreakId, Distance, Duration, JobId, Load, Money, Problem, Route, SiteId, Solution, StopTime, VehicleTypeId, Visit,
 };
 
 use crate::data::{Data, NO_PARTNER};
@@ -119,6 +119,10 @@ pub(crate) fn plain_from_solution(data: &Data, problem: &Problem, warm: &Solutio
         let slot = &mut plain[next[t]];
         next[t] += 1;
         for visit in &route.visits {
+            // The engine places breaks itself.
+            if let Visit::Break(_) = *visit {
+                continue;
+            }
             if let Visit::Reload(site) = *visit {
                 let loc = (0..data.n_depots as u32)
                     .find(|&l| data.depot_site[l as usize] == site.index() && data.vtypes[t].may_reload_at(l));
@@ -217,7 +221,32 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
         let mut t = departure;
         let mut prev = route.nodes[0];
         let mut visits = Vec::with_capacity(visits_at.len());
-        for &c in visits_at {
+        // Breaks: (position in `route.nodes` they are taken before, rule), in order.
+        let placed = if data.has_breaks { crate::breaks::placed(data, route) } else { Vec::new() };
+        let mut next_break = 0;
+        let mut at_site = model_vt.start;
+        let mut take_breaks =
+            |p: usize, t: &mut i64, at_site: SiteId, visits: &mut Vec<Visit>, stops: &mut Vec<StopTime>| {
+                while let Some(&(_, k)) = placed.get(next_break).filter(|&&(q, _)| q == p) {
+                    next_break += 1;
+                    let rule = &vt.breaks[k];
+                    let start = (*t).max(rule.open);
+                    let visit = Visit::Break(BreakId::from_index(k));
+                    visits.push(visit);
+                    stops.push(StopTime {
+                        visit: Some(visit),
+                        site: at_site,
+                        arrival: Duration(*t),
+                        wait: Duration(start - *t),
+                        start: Duration(start),
+                        departure: Duration(start + rule.duration),
+                        load_after: stops.last().map_or_else(|| Load::zero(dims), |s: &StopTime| s.load_after.clone()),
+                    });
+                    *t = start + rule.duration;
+                }
+            };
+        for (i, &c) in visits_at.iter().enumerate() {
+            take_breaks(i + 1, &mut t, at_site, &mut visits, &mut stops);
             let ci = c as usize;
             if data.is_depot(c) {
                 let arrival = t + data.t(prev, c);
@@ -236,6 +265,7 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
                     load_after: load.clone(),
                 });
                 prev = c;
+                at_site = site;
                 continue;
             }
             let arrival = t + data.t(prev, c);
@@ -262,7 +292,9 @@ pub(crate) fn solved(data: &Data, problem: &Problem, plain: &Plain, iterations: 
                 load_after: load.clone(),
             });
             prev = c;
+            at_site = site;
         }
+        take_breaks(visits_at.len() + 1, &mut t, at_site, &mut visits, &mut stops);
         let end_site: SiteId = model_vt.end.unwrap_or(stops.last().map_or(model_vt.start, |s| s.site));
         let arrival = Duration(if model_vt.end.is_some() { t + data.t(prev, vt.end) } else { t });
         stops.push(StopTime {

@@ -113,6 +113,14 @@ pub fn replan(
         });
     }
     let types = problem.vehicle_types();
+    // A driver on the road may have taken breaks already: the rest of the day would need the
+    // breaks' state (driving so far, windows done) as a start, which the engine cannot take yet.
+    if let Some(vt) = types.iter().find(|v| !v.breaks.is_empty()) {
+        return Err(RoutingError::Unsupported {
+            item: format!("vehicle type '{}'", vt.name),
+            feature: "re-planning with driver breaks",
+        });
+    }
     let mut used_of_type = vec![0u32; types.len()];
     for (r, route) in previous.routes.iter().enumerate() {
         let t = route.vehicle_type.index();

@@ -48,11 +48,18 @@ pub(crate) trait Chain: Copy {
     fn node(self, data: &Data, loc: u32) -> Self;
     /// Appends the end depot of `vt`.
     fn end(self, data: &Data, vt: &VType) -> Self;
-    /// Appends positions `i..` of `route` (its visits from `i` and its end depot).
-    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self;
+    /// Appends positions `i..` of `route` (its visits from `i` and its end depot); by default
+    /// one location at a time.
+    #[inline(always)]
+    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self {
+        self.visits_then_end(data, route, i, &data.vtypes[route.vt])
+    }
     /// Appends the visits of `route` from position `i` on, then the end depot of `vt` (which
-    /// may differ from the route's own type `own`).
-    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, own: &VType) -> Self;
+    /// may differ from the route's own type `own`); by default one location at a time.
+    #[inline(always)]
+    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, _own: &VType) -> Self {
+        self.visits_then_end(data, route, i, vt)
+    }
     /// Appends positions `i..=j` of `route`, forwards (by default one location at a time).
     #[inline(always)]
     fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
@@ -255,6 +262,8 @@ pub(crate) struct Route {
     pub(crate) tbwd: Vec<TripSeg>,
     /// Simulation caches (only when some stop has several windows): position `i` reached.
     pub(crate) sim_fwd: Vec<crate::windows::SimAcc>,
+    /// Simulation caches with breaks (only when some vehicle type has break rules).
+    pub(crate) brk_fwd: Vec<crate::breaks::BreakAcc>,
     /// Shipment caches (only when the instance has shipments): `open[i]` counts the pairs
     /// picked up at positions `..=i` and delivered after `i` (a cut after `i` with `open[i] > 0`
     /// would split a pair).
@@ -279,6 +288,7 @@ impl Route {
             tfwd: Vec::new(),
             tbwd: Vec::new(),
             sim_fwd: Vec::new(),
+            brk_fwd: Vec::new(),
             open: Vec::new(),
             modified: 0,
             sector: (0.0, 0.0),
@@ -337,6 +347,8 @@ impl Route {
         let vt = &data.vtypes[self.vt];
         if data.multi_trip {
             trips::TAcc::prefix_in(data, self, self.nodes.len() - 1).totals(data, vt)
+        } else if data.has_breaks {
+            self.brk_fwd[self.nodes.len() - 1].totals(data, vt)
         } else if data.multi_window {
             self.sim_fwd[self.nodes.len() - 1].totals(data, vt)
         } else {
@@ -405,7 +417,9 @@ impl Route {
         if data.multi_trip {
             trips::fill_caches(data, self);
         }
-        if data.multi_window {
+        if data.has_breaks {
+            crate::breaks::fill_caches(data, self);
+        } else if data.multi_window {
             crate::windows::fill_caches(data, self);
         }
         if data.shipments {
@@ -498,7 +512,7 @@ impl Eval {
 
     #[inline(always)]
     pub(crate) fn route_cost(&self, data: &Data, route: &Route) -> i64 {
-        if data.multi_trip || data.multi_window {
+        if data.multi_trip || data.simulated() {
             if route.is_empty() {
                 return 0;
             }

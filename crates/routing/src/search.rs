@@ -16,6 +16,7 @@ mod pairs;
 
 pub(crate) use pairs::insert_pair;
 
+use crate::breaks::BreakAcc;
 use crate::data::{Data, NO_PARTNER};
 use crate::rng::Rng;
 use crate::route::{Acc, Chain, Eval, Tours, NONE};
@@ -137,7 +138,7 @@ impl LocalSearch {
         self.pens.extend(tours.routes.iter().map(|r| eval.route_penalty(data, r)));
         // (Not with several windows per stop: the bound reads the duration summaries.)
         self.filter = data.has_time
-            && !data.multi_window
+            && !data.simulated()
             && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
         self.timed_bound = self.filter && data.vtypes.iter().any(|v| v.unit_duration > 0);
         self.waits.clear();
@@ -500,7 +501,7 @@ impl LocalSearch {
                 }
             }
         }
-        if data.multi_trip || data.multi_window {
+        if data.multi_trip || data.simulated() {
             return self.delta_rare(data, tours, eval, m);
         }
         self.delta_in::<Acc>(data, tours, eval, m)
@@ -512,6 +513,8 @@ impl LocalSearch {
     fn delta_rare(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
         if data.multi_trip {
             self.delta_in::<TAcc>(data, tours, eval, m)
+        } else if data.has_breaks {
+            self.delta_in::<BreakAcc>(data, tours, eval, m)
         } else {
             self.delta_in::<SimAcc>(data, tours, eval, m)
         }
@@ -1310,6 +1313,8 @@ pub(crate) fn best_insertion(
 ) -> Option<Insertion> {
     if data.multi_trip {
         best_insertion_in::<TAcc>(data, tours, eval, costs, u, blink)
+    } else if data.has_breaks {
+        best_insertion_in::<BreakAcc>(data, tours, eval, costs, u, blink)
     } else if data.multi_window {
         best_insertion_in::<SimAcc>(data, tours, eval, costs, u, blink)
     } else {

@@ -75,10 +75,16 @@ impl Chain for SimAcc {
         let (start, late) = data.service_start(loc, arrival);
         self.warp += late;
         self.waited += start - arrival;
-        let room = data.windows[loc as usize]
-            .iter()
-            .find(|&&(open, close)| open <= start && start <= close)
-            .map_or(FOREVER, |&(_, close)| close - start);
+        let room = if data.multi_window {
+            data.windows[loc as usize]
+                .iter()
+                .find(|&&(open, close)| open <= start && start <= close)
+                .map_or(FOREVER, |&(_, close)| close - start)
+        } else if late == 0 && data.late[loc as usize] < FOREVER {
+            data.late[loc as usize] - start
+        } else {
+            FOREVER
+        };
         self.slack = self.slack.min(self.waited.saturating_add(room));
         self.time = start + data.service[loc as usize];
         self.dist += data.d(self.last, loc);
@@ -94,16 +100,6 @@ impl Chain for SimAcc {
         self.warp += (self.time - vt.close).max(0);
         self.last = vt.end;
         self
-    }
-
-    #[inline(always)]
-    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self {
-        self.visits_then_end(data, route, i, &data.vtypes[route.vt])
-    }
-
-    #[inline(always)]
-    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, _own: &VType) -> Self {
-        self.visits_then_end(data, route, i, vt)
     }
 
     #[inline(always)]

@@ -192,6 +192,7 @@ fn an_absent_optional_job_is_offered_back_by_the_perturbation() {
         reloads: None,
         two_windows: false,
         shipments: Vec::new(),
+        breaks: Vec::new(),
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(92));
@@ -232,6 +233,7 @@ fn asymmetric_routes_are_turned_around() {
         reloads: None,
         two_windows: false,
         shipments: Vec::new(),
+        breaks: Vec::new(),
     };
     let problem = build(&s);
     assert_eq!(brute_force(&problem), Some(112));

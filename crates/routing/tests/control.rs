@@ -38,6 +38,7 @@ fn ring(n: usize) -> Spec {
         reloads: None,
         two_windows: false,
         shipments: Vec::new(),
+        breaks: Vec::new(),
     }
 }
 

@@ -127,6 +127,7 @@ fn day() -> Spec {
         reloads: None,
         two_windows: false,
         shipments: Vec::new(),
+        breaks: Vec::new(),
     }
 }
 

@@ -45,6 +45,8 @@ pub(crate) struct Spec {
     pub(crate) two_windows: bool,
     /// Paired shipments (jobs after the clients').
     pub(crate) shipments: Vec<ShipmentSpec>,
+    /// Driver break rules of every vehicle type.
+    pub(crate) breaks: Vec<milkrun_model::BreakRule>,
 }
 
 /// A time window `[a, b]`, if any.
@@ -126,6 +128,7 @@ pub(crate) fn spec(max_clients: usize, with_time: bool, with_optional: bool) -> 
             reloads: None,
             two_windows: false,
             shipments: Vec::new(),
+            breaks: Vec::new(),
         })
 }
 
@@ -212,6 +215,7 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         main.reload_time = Duration(time);
     }
     main.unit_duration_cost = spec.duration_cost;
+    main.breaks.clone_from(&spec.breaks);
     if let Some(end) = spec.shift_end {
         main.shift = TimeWindow::new(Duration(0), Duration(end));
     }
@@ -260,6 +264,9 @@ fn route_cost(problem: &Problem, t: usize, order: &[Visit]) -> Option<i64> {
             if k < gaps && split >> k & 1 == 1 {
                 visits.push(Visit::Reload(vt.reload_sites[0]));
             }
+        }
+        if !vt.breaks.is_empty() {
+            visits = crate::breaks::placed_by_rule(problem, vt, &visits);
         }
         // The checker leaves as early as the first trip allows: optimal when only distance
         // and fixed costs count (the multi-trip properties use no cost per duration).

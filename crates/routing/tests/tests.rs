@@ -4,6 +4,7 @@
 
 mod support;
 
+mod breaks;
 mod brute;
 mod control;
 mod instances;
