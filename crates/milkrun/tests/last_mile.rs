@@ -366,6 +366,12 @@ fn plans_the_checker_rejects_are_refused() {
     data.linehauls_before_backhauls = true;
     let vrpb = data.validate().expect("validates");
     assert!(matches!(LastMileDay::plan(vrpb, LastMileOptions::default(), 3, 100), Err(Error::InvalidInput { .. })));
+    let mut data = demo::last_mile_day().expect("the demo day validates").into_data();
+    data.vehicle_types[0].breaks =
+        vec![milkrun::model::BreakRule::after_driving(Duration::minutes(45), Duration::hours(4))];
+    let with_breaks = data.validate().expect("validates");
+    let err = LastMileDay::plan(with_breaks, LastMileOptions::default(), 3, 100).unwrap_err();
+    assert!(matches!(&err, Error::InvalidInput { reason, .. } if reason.contains("driver breaks")), "{err}");
 }
 
 /// Every stop routed before and after a re-plan starts no later than the end of its promise

@@ -82,10 +82,18 @@ fn bad_input_is_refused_by_name() {
     let mut bad = inbound.clone();
     bad.cycle.waves.reverse();
     assert!(planner.plan(&network, &bad).is_err());
-    let mut bad = inbound;
+    let mut bad = inbound.clone();
     bad.suppliers[0].parts[0].safety_days = 100.0;
     let err = planner.plan(&network, &bad).unwrap_err().to_string();
     assert!(err.contains("storage"), "{err}");
+    let truck = network.vehicle_types()[0].name.clone();
+    let mut data = network.into_data();
+    data.vehicle_types[0].breaks = vec![milkrun::model::BreakRule::after_driving(
+        milkrun::model::Duration::minutes(45),
+        milkrun::model::Duration::hours(4),
+    )];
+    let err = planner.plan(&data.validate().unwrap(), &inbound).unwrap_err().to_string();
+    assert!(err.contains("driver breaks") && err.contains(&truck), "{err}");
 }
 
 proptest! {

@@ -398,6 +398,13 @@ impl LastMileDay {
                     .into(),
             });
         }
+        if let Some(vt) = problem.vehicle_types().iter().find(|v| !v.breaks.is_empty()) {
+            return Err(Error::InvalidInput {
+                item: format!("vehicle type '{}'", vt.name),
+                reason: "driver breaks are not supported in last-mile days yet (ETAs and re-plans would skip them)"
+                    .into(),
+            });
+        }
         if solution.routes.iter().flat_map(|r| &r.visits).any(|v| matches!(v, Visit::Reload(_))) {
             return Err(Error::InvalidInput {
                 item: "the day's plan".into(),

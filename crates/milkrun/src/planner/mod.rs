@@ -773,6 +773,12 @@ impl MilkRunPlanner {
             if v.start != plant || v.end != Some(plant) {
                 return Err(invalid(format!("vehicle type '{}'", v.name), "must start and end at the plant"));
             }
+            if !v.breaks.is_empty() {
+                return Err(invalid(
+                    format!("vehicle type '{}'", v.name),
+                    "driver breaks are not planned in milk-run loops yet (waves are short; the routing engine places breaks on single routes)",
+                ));
+            }
         }
         let cycle = &inbound.cycle;
         let hours = cycle.production_hours;
