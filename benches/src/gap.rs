@@ -34,6 +34,10 @@ pub struct GapOptions {
     pub threshold: Option<f64>,
     /// Target feasibility rate of the penalty manager.
     pub target_feasible: Option<f64>,
+    /// A driver break added to every vehicle type: (window open, window close, length) as
+    /// fractions of the type's shift (the best-known costs are without it: the gap is then
+    /// what the break costs).
+    pub lunch: Option<(f64, f64, f64)>,
 }
 
 impl Default for GapOptions {
@@ -49,6 +53,7 @@ impl Default for GapOptions {
             avg_removed: None,
             threshold: None,
             target_feasible: None,
+            lunch: None,
         }
     }
 }
@@ -95,6 +100,14 @@ pub enum GapError {
     /// No best-known solution found for an instance.
     #[error("{0}: no best-known cost (.sol beside it or BKS.json in its folder)")]
     NoBks(PathBuf),
+    /// The instance, changed by an option, does not validate.
+    #[error("{path}: {source}")]
+    Model {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: milkrun_model::ModelError,
+    },
     /// The solver refused the instance.
     #[error("{path}: {source}")]
     Routing {
@@ -203,7 +216,17 @@ pub fn config(opts: &GapOptions, budget: f64) -> SolverConfig {
 /// # Errors
 /// [`GapError`] if reading or solving fails.
 pub fn run_one(path: &Path, opts: &GapOptions) -> Result<GapLine, GapError> {
-    let (inst, bks) = read_instance(path)?;
+    let (mut inst, bks) = read_instance(path)?;
+    if let Some((a, b, len)) = opts.lunch {
+        let mut data = inst.problem.clone().into_data();
+        for vt in &mut data.vehicle_types {
+            let (open, close) = (vt.shift.open.get() as f64, vt.shift.close.get() as f64);
+            let at = |f: f64| milkrun_model::Duration((open + f * (close - open)).round() as i64);
+            let length = milkrun_model::Duration((len * (close - open)).round() as i64);
+            vt.breaks.push(milkrun_model::BreakRule::in_window(length, milkrun_model::TimeWindow::new(at(a), at(b))));
+        }
+        inst.problem = data.validate().map_err(|source| GapError::Model { path: path.into(), source })?;
+    }
     let problem = &inst.problem;
     let n = problem.jobs().len() + 1;
     let budget = opts.seconds.unwrap_or_else(|| opts.per100.unwrap_or(2.0) * n as f64 / 100.0);

@@ -11,7 +11,10 @@
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
 //! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
-//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold), `--feasible F` (target feasibility rate).
+//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold), `--feasible F` (target feasibility rate);
+//! `--lunch A,B,L` adds a driver break to every vehicle type, starting between fractions A and B
+//! of its shift and lasting the fraction L of it (the gap to the best-known cost, which has no
+//! break, is then what the break costs).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +22,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--lunch A,B,L] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,6 +60,16 @@ fn main() -> ExitCode {
             "--removed" => value.parse().map(|v| opts.avg_removed = Some(v)).is_ok(),
             "--threshold" => value.parse().map(|v| opts.threshold = Some(v)).is_ok(),
             "--feasible" => value.parse().map(|v| opts.target_feasible = Some(v)).is_ok(),
+            "--lunch" => {
+                let parts: Vec<Option<f64>> = value.split(',').map(|x| x.parse().ok()).collect();
+                match parts[..] {
+                    [Some(a), Some(b), Some(len)] if 0.0 <= a && a <= b && b <= 1.0 && len >= 0.0 => {
+                        opts.lunch = Some((a, b, len));
+                        true
+                    }
+                    _ => false,
+                }
+            }
             _ => {
                 eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);

@@ -136,10 +136,10 @@ impl LocalSearch {
         self.costs.extend(tours.routes.iter().map(|r| eval.route_cost(data, r)));
         self.pens.clear();
         self.pens.extend(tours.routes.iter().map(|r| eval.route_penalty(data, r)));
-        // (Not with several windows per stop: the bound reads the duration summaries.)
-        self.filter = data.has_time
-            && !data.simulated()
-            && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
+        // (Also on simulated instances: the bound reads only distances, travel and service
+        // times and each route's penalty and waiting, from its exact totals; a duration never
+        // drops below the travel and service time, breaks or not.)
+        self.filter = data.has_time && data.vtypes.iter().all(|v| v.unit_duration >= 0 && v.unit_distance >= 0);
         self.timed_bound = self.filter && data.vtypes.iter().any(|v| v.unit_duration > 0);
         self.waits.clear();
         if self.timed_bound {
