@@ -279,7 +279,7 @@ fn route_cost(problem: &Problem, t: usize, order: &[Visit]) -> Option<i64> {
 }
 
 /// The checker's cost of `route` alone, if it breaks no route-level rule.
-fn checked_cost(problem: &Problem, route: &Route) -> Option<i64> {
+pub(crate) fn checked_cost(problem: &Problem, route: &Route) -> Option<i64> {
     let solution = Solution { routes: vec![route.clone()], unassigned: Vec::new() };
     let report = check_solution(problem, &solution);
     // Only route-level violations matter here (others' jobs are "unserved").
@@ -310,6 +310,14 @@ fn orders(items: &mut Vec<Visit>, k: usize, f: &mut impl FnMut(&[Visit])) {
 /// their penalty; a shipment's two visits in every order with the pickup first. `None` if
 /// nothing is feasible. Exponential: at most about 8 visits.
 pub(crate) fn brute_force(problem: &Problem) -> Option<i64> {
+    brute_force_with(problem, &route_cost)
+}
+
+/// [`brute_force`] with `route_cost(problem, vehicle type, order)` the cost of one route.
+pub(crate) fn brute_force_with(
+    problem: &Problem,
+    route_cost: &dyn Fn(&Problem, usize, &[Visit]) -> Option<i64>,
+) -> Option<i64> {
     let n = problem.jobs().len();
     let types = problem.vehicle_types();
     let full = 1usize << n;
