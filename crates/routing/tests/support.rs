@@ -313,11 +313,11 @@ pub(crate) fn brute_force(problem: &Problem) -> Option<i64> {
     brute_force_with(problem, &route_cost)
 }
 
+/// The cost of one route (vehicle type, visits in order), if feasible.
+pub(crate) type RouteCost = dyn Fn(&Problem, usize, &[Visit]) -> Option<i64>;
+
 /// [`brute_force`] with `route_cost(problem, vehicle type, order)` the cost of one route.
-pub(crate) fn brute_force_with(
-    problem: &Problem,
-    route_cost: &dyn Fn(&Problem, usize, &[Visit]) -> Option<i64>,
-) -> Option<i64> {
+pub(crate) fn brute_force_with(problem: &Problem, route_cost: &RouteCost) -> Option<i64> {
     let n = problem.jobs().len();
     let types = problem.vehicle_types();
     let full = 1usize << n;
