@@ -596,11 +596,12 @@ pub fn check_solution(problem: &Problem, solution: &Solution) -> CheckReport {
             }
             None => t,
         };
-        // A window break is due on a route still out when its window opens.
+        // A window break is due on a route out at some time inside its window: it leaves no
+        // later than the window closes and is back after it opens.
         let working = valid.iter().any(|v| v.1.job().is_some());
         for (k, rule) in vt.breaks.iter().enumerate() {
             if let BreakWhen::Window(w) = rule.when {
-                if working && !taken[k] && end_time > w.open {
+                if working && !taken[k] && departure <= w.close && end_time > w.open {
                     report.violations.push(Violation::Break {
                         route: r,
                         rule: BreakId::from_index(k),

@@ -97,9 +97,10 @@ pub struct VehicleType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 pub enum BreakWhen {
-    /// Once, starting inside the window (a lunch break). Due on every route that is still out
-    /// when the window opens: one that returns to its end site (an open route: leaves its last
-    /// stop) at or before the opening needs none.
+    /// Once, starting inside the window (a lunch break). Due on every route out at some time
+    /// inside the window: one that returns to its end site (an open route: leaves its last
+    /// stop) at or before the opening, or leaves its start after the window closes, needs
+    /// none.
     Window(TimeWindow),
     /// Before the driving time since the route's start, or since the last break at least as
     /// long as this one, exceeds the limit (a driving-time rule such as 45 minutes after at

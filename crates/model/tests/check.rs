@@ -183,6 +183,15 @@ fn a_due_break_that_is_missing_late_or_unknown_is_reported() {
         &broken(vec![c1, Visit::Break(BreakId(3)), c2])[..],
         [Violation::BadVisit { position: 1, .. }, Violation::Break { .. }]
     ));
+    // Nor one leaving after the window closed (from a later shift, or a given departure).
+    let late = Solution {
+        routes: vec![Route {
+            departure: Some(Duration(13)),
+            ..Route::new(milkrun_model::VehicleTypeId(0), vec![c1, c2])
+        }],
+        unassigned: vec![],
+    };
+    assert!(check_solution(&p, &late).is_feasible());
     // A route back before the window opens needs no break.
     let mut early = line_problem(1);
     early.vehicle_types[0].breaks = vec![BreakRule::in_window(Duration(15), tw(500, 600))];

@@ -219,6 +219,15 @@ fn a_break_fits_into_waiting_the_departure_cannot_remove() {
 }
 
 #[test]
+fn a_shift_starting_after_the_window_takes_no_break() {
+    let mut data = line(&[10, 20], &[None; 2], vec![LUNCH(20, 50, 30)]).into_data();
+    data.vehicle_types[0].shift = TimeWindow::new(Duration(60), Duration(1000));
+    let solved = solve(&data.validate().unwrap());
+    assert!(rows(&solved).iter().all(|(v, _)| v.job().is_some()));
+    assert_eq!(solved.schedules[0].duration, Duration(40));
+}
+
+#[test]
 fn a_route_back_before_the_window_takes_no_break() {
     let problem = line(&[10, 20], &[None; 2], vec![LUNCH(500, 600, 30)]);
     let solved = solve(&problem);
