@@ -343,6 +343,13 @@ mod tests {
                     v.unit_duration_cost = fixed % 3;
                     v.skills = if skilled { vec![SkillId(0)] } else { vec![] };
                     v.reload_sites = if skilled { vec![SiteId(start)] } else { vec![] };
+                    if fixed % 5 == 0 {
+                        let lunch = milkrun_model::TimeWindow::new(Duration(fixed), Duration(fixed + 60));
+                        v.breaks = vec![
+                            milkrun_model::BreakRule::in_window(Duration(30), lunch),
+                            milkrun_model::BreakRule::after_driving(Duration(45), Duration(fixed + 1)),
+                        ];
+                    }
                     v
                 });
             (
