@@ -99,7 +99,8 @@ pub(crate) struct Data {
     /// Whether some client has several time windows: routes are then evaluated by simulation
     /// (see `windows.rs`).
     pub(crate) multi_window: bool,
-    /// Each location's time windows (only when `multi_window`; depots: none).
+    /// Each location's time windows (only when `multi_window` or `ride_limits`, which
+    /// simulate routes; depots: none).
     pub(crate) windows: Vec<Vec<(i64, i64)>>,
     /// Model site of each depot location.
     pub(crate) depot_site: Vec<usize>,
@@ -110,6 +111,12 @@ pub(crate) struct Data {
     pub(crate) shipments: bool,
     /// Each location's partner: the other half of its shipment, or [`NO_PARTNER`].
     pub(crate) partner: Vec<u32>,
+    /// Whether some shipment has a maximum ride time: routes are then evaluated by simulation
+    /// with ride tracking (see `rides.rs`).
+    pub(crate) ride_limits: bool,
+    /// Each location's maximum ride time, on the delivery half of a shipment that has one
+    /// ([`FOREVER`] everywhere else).
+    pub(crate) max_ride: Vec<i64>,
 }
 
 /// No partner: the location is a depot or a job with a single stop.
@@ -217,6 +224,7 @@ impl Data {
         let mut windows: Vec<Vec<(i64, i64)>> = Vec::new();
         let mut all_windows: Vec<Vec<(i64, i64)>> = Vec::with_capacity(n_clients);
         let mut partner = vec![NO_PARTNER; n];
+        let mut max_ride = vec![FOREVER; n];
         let mut shipments = false;
         let mut loc = n_depots;
         for (j, job) in problem.jobs().iter().enumerate() {
@@ -225,12 +233,9 @@ impl Data {
             // on board between its two stops (see `segment.rs`).
             let halves: Vec<(&milkrun_model::Stop, Amounts, Amounts)> = match &job.kind {
                 JobKind::Service { stop, delivery: d, pickup: p } => vec![(stop, amounts(d), amounts(p))],
-                JobKind::Shipment { pickup: from, delivery: to, load, max_ride } => {
-                    if max_ride.is_some() {
-                        return Err(RoutingError::Unsupported {
-                            item: item("job", &job.name),
-                            feature: "maximum ride times of paired shipments",
-                        });
+                JobKind::Shipment { pickup: from, delivery: to, load, max_ride: limit } => {
+                    if let Some(limit) = limit {
+                        max_ride[loc + 1] = clamp(limit.get());
                     }
                     shipments = true;
                     let q = amounts(load);
@@ -320,10 +325,14 @@ impl Data {
 
         let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
         let multi_window = !windows.is_empty();
-        if multi_window {
+        let ride_limits = max_ride.iter().any(|&r| r < FOREVER);
+        if multi_window || ride_limits {
+            windows.resize(n, Vec::new());
             for (k, w) in all_windows.into_iter().enumerate() {
                 windows[n_depots + k] = w;
             }
+        }
+        if multi_window {
             // The multi-window evaluation simulates from the earliest departure, which a
             // release time (known only once the whole route is) or a reload would move.
             let unsupported =
@@ -344,8 +353,14 @@ impl Data {
             if problem.linehauls_before_backhauls() {
                 return unsupported("paired shipments together with linehauls before backhauls");
             }
+            // Ride times are tracked by simulating from the earliest departure, which a release
+            // time would move (as with several windows per stop).
+            if ride_limits && (n_depots..n).any(|c| release[c] > 0) {
+                return unsupported("maximum ride times of paired shipments together with release times");
+            }
         }
-        let has_time = (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
+        let has_time = ride_limits
+            || (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
                 .any(|v| v.open > 0 || v.close < FOREVER || v.max_duration < FOREVER || v.unit_duration != 0);
@@ -393,6 +408,8 @@ impl Data {
             depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
             shipments,
             partner,
+            ride_limits,
+            max_ride,
         };
         data.neighbours = data.compute_neighbours(granularity);
         Ok(data)

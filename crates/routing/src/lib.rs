@@ -17,9 +17,14 @@
 //! whole on one route, pickup first, by refusing the moves that would split or invert a pair,
 //! with pair relocation, pair exchange and pair insertion on top of the client moves (see
 //! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
-//! Shipments with a maximum ride time, together with reloads or with linehauls before
-//! backhauls, and re-planning with shipments are rejected with [`RoutingError::Unsupported`]
-//! for now.
+//! Maximum ride times of shipments (departure from the pickup to arrival at the delivery) are
+//! handled by a first version that simulates routes as for several windows, following each
+//! ride-limited shipment and leaving the depot as late as the windows allow, which is best for
+//! ride times (moves cost O(route length) on such instances; release times are refused with
+//! them; past 16 ride-limited shipments on board at once the excess is overestimated, never
+//! underestimated; see `src/rides.rs`). Shipments together with reloads or with linehauls
+//! before backhauls, ride times with release times, and re-planning with shipments are
+//! rejected with [`RoutingError::Unsupported`] for now.
 
 //! The main loop is in `src/solver.rs`.
 //!
@@ -64,6 +69,7 @@ mod error;
 mod output;
 mod perturb;
 pub mod replan;
+mod rides;
 mod rng;
 mod route;
 mod search;

@@ -17,8 +17,9 @@ mod pairs;
 pub(crate) use pairs::insert_pair;
 
 use crate::data::{Data, NO_PARTNER};
+use crate::rides::RideAcc;
 use crate::rng::Rng;
-use crate::route::{Acc, Chain, Eval, Tours, NONE};
+use crate::route::{with_chain, Acc, Chain, Eval, Tours, NONE};
 use crate::trips::TAcc;
 use crate::windows::SimAcc;
 
@@ -500,18 +501,20 @@ impl LocalSearch {
                 }
             }
         }
-        if data.multi_trip || data.multi_window {
+        if data.multi_trip || data.multi_window || data.ride_limits {
             return self.delta_rare(data, tours, eval, m);
         }
         self.delta_in::<Acc>(data, tours, eval, m)
     }
 
-    /// [`LocalSearch::delta`] on multi-trip or several-window instances, kept out of line so
-    /// that the single-trip evaluation inlined into `delta` stays as lean as it was.
+    /// [`LocalSearch::delta`] on multi-trip, several-window or ride-limit instances, kept out of
+    /// line so that the single-trip evaluation inlined into `delta` stays as lean as it was.
     #[inline(never)]
     fn delta_rare(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
         if data.multi_trip {
             self.delta_in::<TAcc>(data, tours, eval, m)
+        } else if data.ride_limits {
+            self.delta_in::<RideAcc>(data, tours, eval, m)
         } else {
             self.delta_in::<SimAcc>(data, tours, eval, m)
         }
@@ -1308,13 +1311,7 @@ pub(crate) fn best_insertion(
     u: u32,
     blink: Option<(&mut Rng, f64)>,
 ) -> Option<Insertion> {
-    if data.multi_trip {
-        best_insertion_in::<TAcc>(data, tours, eval, costs, u, blink)
-    } else if data.multi_window {
-        best_insertion_in::<SimAcc>(data, tours, eval, costs, u, blink)
-    } else {
-        best_insertion_in::<Acc>(data, tours, eval, costs, u, blink)
-    }
+    with_chain!(data, C => best_insertion_in::<C>(data, tours, eval, costs, u, blink))
 }
 
 fn best_insertion_in<C: Chain>(

@@ -181,9 +181,9 @@ impl Solver {
     ///
     /// # Errors
     /// [`RoutingError::Unsupported`] for problems using features the engine does not handle
-    /// (shipments with a maximum ride time, with reloads or with linehauls before backhauls,
-    /// several windows per stop with release times or reloads, more than 3 load dimensions or
-    /// 64 skills),
+    /// (shipments with reloads or with linehauls before backhauls, maximum ride times of
+    /// shipments with release times, several windows per stop with release times or reloads,
+    /// more than 3 load dimensions or 64 skills),
     /// [`RoutingError::NoVehicles`] without vehicles.
     pub fn solve(&self, problem: &Problem) -> Result<Solved, RoutingError> {
         self.run(problem, None)
