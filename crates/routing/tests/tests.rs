@@ -8,3 +8,4 @@ mod brute;
 mod control;
 mod instances;
 mod replan;
+mod rides;
