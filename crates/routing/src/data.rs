@@ -118,7 +118,8 @@ pub(crate) struct Data {
     /// Whether some vehicle type has driver break rules: routes are then evaluated by
     /// simulation, breaks placed as they become due (see `breaks.rs`).
     pub(crate) has_breaks: bool,
-    /// Each location's time windows (only when `multi_window`; depots: none).
+    /// Each location's time windows (only when `multi_window` or `ride_limits`, which
+    /// simulate routes; depots: none).
     pub(crate) windows: Vec<Vec<(i64, i64)>>,
     /// Model site of each depot location.
     pub(crate) depot_site: Vec<usize>,
@@ -129,6 +130,12 @@ pub(crate) struct Data {
     pub(crate) shipments: bool,
     /// Each location's partner: the other half of its shipment, or [`NO_PARTNER`].
     pub(crate) partner: Vec<u32>,
+    /// Whether some shipment has a maximum ride time: routes are then evaluated by simulation
+    /// with ride tracking (see `rides.rs`).
+    pub(crate) ride_limits: bool,
+    /// Each location's maximum ride time, on the delivery half of a shipment that has one
+    /// ([`FOREVER`] everywhere else).
+    pub(crate) max_ride: Vec<i64>,
 }
 
 /// No partner: the location is a depot or a job with a single stop.
@@ -263,6 +270,7 @@ impl Data {
         let mut windows: Vec<Vec<(i64, i64)>> = Vec::new();
         let mut all_windows: Vec<Vec<(i64, i64)>> = Vec::with_capacity(n_clients);
         let mut partner = vec![NO_PARTNER; n];
+        let mut max_ride = vec![FOREVER; n];
         let mut shipments = false;
         let mut loc = n_depots;
         for (j, job) in problem.jobs().iter().enumerate() {
@@ -271,12 +279,9 @@ impl Data {
             // on board between its two stops (see `segment.rs`).
             let halves: Vec<(&milkrun_model::Stop, Amounts, Amounts)> = match &job.kind {
                 JobKind::Service { stop, delivery: d, pickup: p } => vec![(stop, amounts(d), amounts(p))],
-                JobKind::Shipment { pickup: from, delivery: to, load, max_ride } => {
-                    if max_ride.is_some() {
-                        return Err(RoutingError::Unsupported {
-                            item: item("job", &job.name),
-                            feature: "maximum ride times of paired shipments",
-                        });
+                JobKind::Shipment { pickup: from, delivery: to, load, max_ride: limit } => {
+                    if let Some(limit) = limit {
+                        max_ride[loc + 1] = clamp(limit.get());
                     }
                     shipments = true;
                     let q = amounts(load);
@@ -368,10 +373,14 @@ impl Data {
             |feature| Err(RoutingError::Unsupported { item: format!("problem '{}'", problem.name()), feature });
         let multi_trip = vtypes.iter().any(|v| !v.reload_locs.is_empty());
         let multi_window = !windows.is_empty();
-        if multi_window {
+        let ride_limits = max_ride.iter().any(|&r| r < FOREVER);
+        if multi_window || ride_limits {
+            windows.resize(n, Vec::new());
             for (k, w) in all_windows.into_iter().enumerate() {
                 windows[n_depots + k] = w;
             }
+        }
+        if multi_window {
             // The multi-window evaluation simulates from the earliest departure, which a
             // release time (known only once the whole route is) or a reload would move.
             if multi_trip {
@@ -391,6 +400,10 @@ impl Data {
             if (n_depots..n).any(|c| release[c] > 0) {
                 return unsupported("driver breaks together with release times");
             }
+            // (Two simulations, one chain each: not combined yet.)
+            if ride_limits {
+                return unsupported("driver breaks together with maximum ride times of shipments");
+            }
         }
         if shipments {
             if multi_trip {
@@ -399,8 +412,14 @@ impl Data {
             if problem.linehauls_before_backhauls() {
                 return unsupported("paired shipments together with linehauls before backhauls");
             }
+            // Ride times are tracked by simulating from the earliest departure, which a release
+            // time would move (as with several windows per stop).
+            if ride_limits && (n_depots..n).any(|c| release[c] > 0) {
+                return unsupported("maximum ride times of paired shipments together with release times");
+            }
         }
         let has_time = has_breaks
+            || ride_limits
             || (n_depots..n).any(|c| early[c] > 0 || late[c] < FOREVER || release[c] > 0)
             || vtypes
                 .iter()
@@ -450,6 +469,8 @@ impl Data {
             depot_site: depot_sites.iter().map(|&(s, _)| s).collect(),
             shipments,
             partner,
+            ride_limits,
+            max_ride,
         };
         data.neighbours = data.compute_neighbours(granularity);
         Ok(data)
@@ -498,11 +519,11 @@ impl Data {
         (arrival, ws.last().map_or(0, |&(_, close)| arrival - close))
     }
 
-    /// Whether routes are evaluated by simulation (several windows per stop, or breaks)
+    /// Whether routes are evaluated by simulation (several windows per stop, breaks, ride limits)
     /// rather than by duration summaries.
     #[inline(always)]
     pub(crate) fn simulated(&self) -> bool {
-        self.multi_window || self.has_breaks
+        self.multi_window || self.has_breaks || self.ride_limits
     }
 
     /// Whether client `loc` is the pickup of a shipment (its partner, the delivery, follows it).

@@ -17,13 +17,20 @@
 //! whole on one route, pickup first, by refusing the moves that would split or invert a pair,
 //! with pair relocation, pair exchange and pair insertion on top of the client moves (see
 //! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
+//! Maximum ride times of shipments (departure from the pickup to arrival at the delivery) are
+//! handled by a first version that simulates routes as for several windows, following each
+//! ride-limited shipment and leaving the depot as late as the windows allow, which is best for
+//! ride times (moves cost O(route length) on such instances; release times are refused with
+//! them; past 16 ride-limited shipments on board at once the excess is overestimated, never
+//! underestimated; see `src/rides.rs`).
 //! Driver breaks (a break inside a window, or before a driving-time limit is passed; up to 4
 //! rules per vehicle type) are placed by a first version that simulates routes and takes each
 //! break when it is due or fits into waiting (see `src/breaks.rs`; the output lists them as
 //! [`milkrun_model::Visit::Break`]).
-//! Shipments with a maximum ride time, together with reloads or with linehauls before
-//! backhauls, breaks together with reloads or release times, and re-planning with shipments
-//! or breaks are rejected with [`RoutingError::Unsupported`] for now.
+//! Shipments together with reloads or with linehauls before backhauls, ride times with
+//! release times or with driver breaks, breaks together with reloads or release times, and
+//! re-planning with shipments or breaks are rejected with [`RoutingError::Unsupported`] for
+//! now.
 
 //! The main loop is in `src/solver.rs`.
 //!
@@ -69,6 +76,7 @@ mod error;
 mod output;
 mod perturb;
 pub mod replan;
+mod rides;
 mod rng;
 mod route;
 mod search;

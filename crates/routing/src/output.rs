@@ -21,7 +21,8 @@ pub enum UnassignedReason {
         dim: usize,
     },
     /// No vehicle type can reach it within its time window and return within its shift and
-    /// maximum duration, even serving it alone.
+    /// maximum duration, even serving it alone (for a shipment with a maximum ride time: or
+    /// the direct trip from its pickup to its delivery takes longer than that).
     Unreachable,
     /// No vehicle type can serve it alone within its maximum distance.
     TooFar,
@@ -367,6 +368,10 @@ fn reason(data: &Data, c: usize) -> UnassignedReason {
         return UnassignedReason::TooFar;
     }
     if data.has_time && (0..data.vtypes.len()).all(|t| alone(t).dur.route_warp(data.vtypes[t].max_duration) > 0) {
+        return UnassignedReason::Unreachable;
+    }
+    let q = data.partner[c];
+    if q != NO_PARTNER && data.t(c as u32, q) > data.max_ride[q as usize] {
         return UnassignedReason::Unreachable;
     }
     if data.required[c] {

@@ -37,8 +37,10 @@ pub(crate) struct Totals {
 }
 
 /// A route summary built by concatenation, as moves evaluate the routes they would produce:
-/// [`Acc`] for single-trip routes, [`trips::TAcc`] when routes may reload. The search is generic
-/// over it and chooses once per instance.
+/// [`Acc`] for single-trip routes, [`trips::TAcc`] when routes may reload,
+/// [`crate::windows::SimAcc`] when some stop has several windows, [`crate::rides::RideAcc`]
+/// when some shipment has a maximum ride time. The search is generic over it and chooses once
+/// per instance (see [`with_chain`]).
 pub(crate) trait Chain: Copy {
     /// The prefix of `route` up to and including position `i`.
     fn prefix_in(data: &Data, route: &Route, i: usize) -> Self;
@@ -83,6 +85,38 @@ pub(crate) trait Chain: Copy {
     /// Penalised cost of the whole route on a vehicle of type `vt` (0 unless `nonempty`).
     fn cost(&self, eval: &Eval, data: &Data, vt: &VType, nonempty: bool) -> i64;
 }
+
+/// Evaluates `$body` with `$C` the route summary type of the instance `$data`: [`trips::TAcc`]
+/// with reloads, [`crate::breaks::BreakAcc`] with driver breaks, [`crate::rides::RideAcc`]
+/// with ride limits, [`crate::windows::SimAcc`] with several windows per stop, [`Acc`]
+/// otherwise. `single_trip` leaves out the first (for code that
+/// only runs with shipments, which never meet reloads).
+macro_rules! with_chain {
+    (single_trip $data:expr, $C:ident => $body:expr) => {
+        if $data.has_breaks {
+            type $C = $crate::breaks::BreakAcc;
+            $body
+        } else if $data.ride_limits {
+            type $C = $crate::rides::RideAcc;
+            $body
+        } else if $data.multi_window {
+            type $C = $crate::windows::SimAcc;
+            $body
+        } else {
+            type $C = $crate::route::Acc;
+            $body
+        }
+    };
+    ($data:expr, $C:ident => $body:expr) => {
+        if $data.multi_trip {
+            type $C = $crate::trips::TAcc;
+            $body
+        } else {
+            $crate::route::with_chain!(single_trip $data, $C => $body)
+        }
+    };
+}
+pub(crate) use with_chain;
 
 impl Chain for Acc {
     #[inline(always)]
@@ -260,10 +294,14 @@ pub(crate) struct Route {
     /// `0..=i`, `tbwd[i]` positions `i..`.
     pub(crate) tfwd: Vec<TripSeg>,
     pub(crate) tbwd: Vec<TripSeg>,
-    /// Simulation caches (only when some stop has several windows): position `i` reached.
+    /// Simulation caches (only when some stop has several windows and no shipment a ride
+    /// limit): position `i` reached.
     pub(crate) sim_fwd: Vec<crate::windows::SimAcc>,
     /// Simulation caches with breaks (only when some vehicle type has break rules).
     pub(crate) brk_fwd: Vec<crate::breaks::BreakAcc>,
+    /// Simulation caches with rides (only when some shipment has a ride limit): position `i`
+    /// reached.
+    pub(crate) ride_fwd: Vec<crate::rides::RideAcc>,
     /// Shipment caches (only when the instance has shipments): `open[i]` counts the pairs
     /// picked up at positions `..=i` and delivered after `i` (a cut after `i` with `open[i] > 0`
     /// would split a pair).
@@ -289,6 +327,7 @@ impl Route {
             tbwd: Vec::new(),
             sim_fwd: Vec::new(),
             brk_fwd: Vec::new(),
+            ride_fwd: Vec::new(),
             open: Vec::new(),
             modified: 0,
             sector: (0.0, 0.0),
@@ -349,6 +388,8 @@ impl Route {
             trips::TAcc::prefix_in(data, self, self.nodes.len() - 1).totals(data, vt)
         } else if data.has_breaks {
             self.brk_fwd[self.nodes.len() - 1].totals(data, vt)
+        } else if data.ride_limits {
+            self.ride_fwd[self.nodes.len() - 1].totals(data, vt)
         } else if data.multi_window {
             self.sim_fwd[self.nodes.len() - 1].totals(data, vt)
         } else {
@@ -419,6 +460,8 @@ impl Route {
         }
         if data.has_breaks {
             crate::breaks::fill_caches(data, self);
+        } else if data.ride_limits {
+            crate::rides::fill_caches(data, self);
         } else if data.multi_window {
             crate::windows::fill_caches(data, self);
         }

@@ -16,12 +16,9 @@ mod pairs;
 
 pub(crate) use pairs::insert_pair;
 
-use crate::breaks::BreakAcc;
 use crate::data::{Data, NO_PARTNER};
 use crate::rng::Rng;
-use crate::route::{Acc, Chain, Eval, Tours, NONE};
-use crate::trips::TAcc;
-use crate::windows::SimAcc;
+use crate::route::{with_chain, Acc, Chain, Eval, Tours, NONE};
 
 /// With time windows, an intra-route move costs O(distance between the two positions); moves
 /// between positions farther apart than this are left to the perturbation.
@@ -507,17 +504,11 @@ impl LocalSearch {
         self.delta_in::<Acc>(data, tours, eval, m)
     }
 
-    /// [`LocalSearch::delta`] on multi-trip or several-window instances, kept out of line so
-    /// that the single-trip evaluation inlined into `delta` stays as lean as it was.
+    /// [`LocalSearch::delta`] on multi-trip, several-window or ride-limit instances, kept out of
+    /// line so that the single-trip evaluation inlined into `delta` stays as lean as it was.
     #[inline(never)]
     fn delta_rare(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
-        if data.multi_trip {
-            self.delta_in::<TAcc>(data, tours, eval, m)
-        } else if data.has_breaks {
-            self.delta_in::<BreakAcc>(data, tours, eval, m)
-        } else {
-            self.delta_in::<SimAcc>(data, tours, eval, m)
-        }
+        with_chain!(data, C => self.delta_in::<C>(data, tours, eval, m))
     }
 
     /// [`LocalSearch::delta`] with route summaries of type `C`.
@@ -1311,15 +1302,7 @@ pub(crate) fn best_insertion(
     u: u32,
     blink: Option<(&mut Rng, f64)>,
 ) -> Option<Insertion> {
-    if data.multi_trip {
-        best_insertion_in::<TAcc>(data, tours, eval, costs, u, blink)
-    } else if data.has_breaks {
-        best_insertion_in::<BreakAcc>(data, tours, eval, costs, u, blink)
-    } else if data.multi_window {
-        best_insertion_in::<SimAcc>(data, tours, eval, costs, u, blink)
-    } else {
-        best_insertion_in::<Acc>(data, tours, eval, costs, u, blink)
-    }
+    with_chain!(data, C => best_insertion_in::<C>(data, tours, eval, costs, u, blink))
 }
 
 fn best_insertion_in<C: Chain>(

@@ -181,9 +181,10 @@ impl Solver {
     ///
     /// # Errors
     /// [`RoutingError::Unsupported`] for problems using features the engine does not handle
-    /// (shipments with a maximum ride time, with reloads or with linehauls before backhauls,
-    /// several windows per stop or driver breaks with release times or reloads, more than 3
-    /// load dimensions, 64 skills or 4 break rules per vehicle type),
+    /// (shipments with reloads or with linehauls before backhauls, maximum ride times of
+    /// shipments with release times or driver breaks, several windows per stop or driver breaks
+    /// with release times or reloads, more than 3 load dimensions, 64 skills or 4 break rules
+    /// per vehicle type),
     /// [`RoutingError::NoVehicles`] without vehicles.
     pub fn solve(&self, problem: &Problem) -> Result<Solved, RoutingError> {
         self.run(problem, None)

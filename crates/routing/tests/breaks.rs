@@ -343,7 +343,7 @@ fn best_placement(problem: &Problem, t: usize, order: &[Visit]) -> Option<i64> {
                 }
             }
             let route = milkrun_model::Route::new(milkrun_model::VehicleTypeId(t as u32), visits);
-            if let Some(c) = checked_cost(problem, &route) {
+            if let Ok(c) = checked_cost(problem, &route) {
                 best = Some(best.map_or(c, |b: i64| b.min(c)));
             }
         }

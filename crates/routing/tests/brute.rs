@@ -6,13 +6,13 @@ use proptest::prelude::*;
 
 use crate::support::{brute_force, build, shipment, spec, Spec};
 
-fn solve(problem: &milkrun_model::Problem, seed: u64) -> milkrun_routing::Solved {
+pub(crate) fn solve(problem: &milkrun_model::Problem, seed: u64) -> milkrun_routing::Solved {
     Solver::new(SolverConfig::default().seed(seed).max_iterations(300)).solve(problem).unwrap()
 }
 
 /// The engine's answer for `spec` (300 iterations, `seed`) agrees with the checker on
 /// feasibility and cost, and the same seed gives the same solution.
-fn checked_and_repeatable(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
+pub(crate) fn checked_and_repeatable(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
     let problem = build(spec);
     let a = solve(&problem, seed);
     let report = check_solution(&problem, &a.solution);
@@ -26,7 +26,7 @@ fn checked_and_repeatable(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
 
 /// The engine (300 iterations, `seed`) finds the brute-force optimum of `spec`'s problem, or
 /// no feasible solution when there is none.
-fn solved_to_optimality(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
+pub(crate) fn solved_to_optimality(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
     let problem = build(spec);
     let optimum = brute_force(&problem);
     let solved = solve(&problem, seed);
@@ -36,7 +36,7 @@ fn solved_to_optimality(spec: &Spec, seed: u64) -> Result<(), TestCaseError> {
 
 /// A feasible solution of `spec`'s problem given back as a warm start (with `iterations`) is
 /// never lost: the answer is feasible and costs at most as much.
-fn warm_start_kept(spec: &Spec, iterations: u64) -> Result<(), TestCaseError> {
+pub(crate) fn warm_start_kept(spec: &Spec, iterations: u64) -> Result<(), TestCaseError> {
     let problem = build(spec);
     let first = solve(&problem, 1);
     prop_assume!(first.feasible);
@@ -245,7 +245,7 @@ fn asymmetric_routes_are_turned_around() {
 }
 
 /// `spec` with up to `max` paired shipments.
-fn with_shipments(
+pub(crate) fn with_shipments(
     spec: impl Strategy<Value = Spec>,
     max: usize,
     with_time: bool,

@@ -142,13 +142,39 @@ fn unsupported_features_are_refused_by_name() {
     let problem = build(&ring(5));
     let mut data: ProblemData = problem.into_data();
     data.jobs.push(Job::shipment("pallet A-B", Stop::at(SiteId(1)), Stop::at(SiteId(2)), Load::single(1)));
-    // Shipments are solved, but not yet with a maximum ride time, nor with reloads.
+    // Shipments are solved, with or without a maximum ride time, but not with reloads, and
+    // ride times not with release times.
     assert!(Solver::new(SolverConfig::default().max_iterations(10)).solve(&data.clone().validate().unwrap()).is_ok());
     if let Some(JobKind::Shipment { max_ride, .. }) = data.jobs.last_mut().map(|j| &mut j.kind) {
         *max_ride = Some(milkrun_model::Duration(100));
     }
-    let err = Solver::new(SolverConfig::default()).solve(&data.clone().validate().unwrap()).unwrap_err();
-    assert!(err.to_string().contains("pallet A-B") && err.to_string().contains("maximum ride"), "{err}");
+    let problem = data.clone().validate().unwrap();
+    let solved = Solver::new(SolverConfig::default().max_iterations(10)).solve(&problem).unwrap();
+    assert!(solved.feasible && check_solution(&problem, &solved.solution).is_feasible());
+    let mut released = data.clone();
+    released.jobs[0].release = milkrun_model::Duration(5);
+    let err = Solver::new(SolverConfig::default()).solve(&released.validate().unwrap()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RoutingError::Unsupported {
+                feature: "maximum ride times of paired shipments together with release times",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let mut with_breaks = data.clone();
+    with_breaks.vehicle_types[0].breaks =
+        vec![milkrun_model::BreakRule::after_driving(milkrun_model::Duration(10), milkrun_model::Duration(500))];
+    let err = Solver::new(SolverConfig::default()).solve(&with_breaks.validate().unwrap()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            RoutingError::Unsupported { feature: "driver breaks together with maximum ride times of shipments", .. }
+        ),
+        "{err}"
+    );
     if let Some(JobKind::Shipment { max_ride, .. }) = data.jobs.last_mut().map(|j| &mut j.kind) {
         *max_ride = None;
     }

@@ -53,7 +53,7 @@ pub(crate) struct Spec {
 pub(crate) type Window = Option<(i64, i64)>;
 
 /// A random paired shipment: pickup and delivery positions, load, optional windows at either
-/// stop, optional penalty, service time at both stops.
+/// stop, optional penalty, service time at both stops, optional maximum ride time.
 #[derive(Debug, Clone)]
 pub(crate) struct ShipmentSpec {
     pub(crate) from: (i32, i32),
@@ -62,6 +62,7 @@ pub(crate) struct ShipmentSpec {
     pub(crate) windows: (Window, Window),
     pub(crate) penalty: Option<i64>,
     pub(crate) service: i64,
+    pub(crate) max_ride: Option<i64>,
 }
 
 pub(crate) fn shipment(with_time: bool, with_optional: bool) -> impl Strategy<Value = ShipmentSpec> {
@@ -80,7 +81,20 @@ pub(crate) fn shipment(with_time: bool, with_optional: bool) -> impl Strategy<Va
             windows: (wp.map(|(a, w)| (a, a + w)), wd.map(|(a, w)| (a, a + w))),
             penalty,
             service,
+            max_ride: None,
         })
+}
+
+/// `spec` with a maximum ride time on each of its shipments with probability `p`: the direct
+/// travel time (on the symmetric matrix) plus 0 to 30.
+pub(crate) fn with_ride_limits(spec: impl Strategy<Value = Spec>, p: f64) -> impl Strategy<Value = Spec> {
+    (spec, proptest::collection::vec(proptest::option::weighted(p, 0i64..30), 8)).prop_map(|(mut s, extra)| {
+        for (sh, extra) in s.shipments.iter_mut().zip(extra) {
+            let (dx, dy) = (f64::from(sh.to.0 - sh.from.0), f64::from(sh.to.1 - sh.from.1));
+            sh.max_ride = extra.map(|e| dx.hypot(dy).round() as i64 + e);
+        }
+        s
+    })
 }
 
 pub(crate) fn client(with_time: bool, with_optional: bool) -> impl Strategy<Value = ClientSpec> {
@@ -179,6 +193,9 @@ pub(crate) fn build(spec: &Spec) -> Problem {
         let to = stops.pop().unwrap();
         let from = stops.pop().unwrap();
         let mut job = Job::shipment(format!("p{k}"), from, to, Load::single(sh.load));
+        if let milkrun_model::JobKind::Shipment { max_ride, .. } = &mut job.kind {
+            *max_ride = sh.max_ride.map(Duration);
+        }
         if let Some(p) = sh.penalty {
             job = job.optional(Money(p));
         }
@@ -270,21 +287,40 @@ fn route_cost(problem: &Problem, t: usize, order: &[Visit]) -> Option<i64> {
         }
         // The checker leaves as early as the first trip allows: optimal when only distance
         // and fixed costs count (the multi-trip properties use no cost per duration).
-        let route = Route::new(VehicleTypeId(t as u32), visits);
-        if let Some(c) = checked_cost(problem, &route) {
+        let mut route = Route::new(VehicleTypeId(t as u32), visits);
+        let mut c = checked_cost(problem, &route);
+        if let Err(Some((left, waited))) = c {
+            // Only ride times broken: leaving later removes waiting between pickups and
+            // deliveries. Try every later departure up to the route's total waiting (leaving
+            // later still removes no more of it).
+            for d in left..=left + waited {
+                route.departure = Some(Duration(d));
+                if let Ok(cd) = checked_cost(problem, &route) {
+                    c = Ok(c.map_or(cd, |b| b.min(cd)));
+                }
+            }
+        }
+        if let Ok(c) = c {
             best = Some(best.map_or(c, |b: i64| b.min(c)));
         }
     }
     best
 }
 
-/// The checker's cost of `route` alone, if it breaks no route-level rule.
-pub(crate) fn checked_cost(problem: &Problem, route: &Route) -> Option<i64> {
+/// The checker's cost of `route` alone, if it breaks no route-level rule; otherwise, if it
+/// breaks only maximum ride times, its departure and total waiting.
+pub(crate) fn checked_cost(problem: &Problem, route: &Route) -> Result<i64, Option<(i64, i64)>> {
+    use milkrun_model::Violation;
     let solution = Solution { routes: vec![route.clone()], unassigned: Vec::new() };
     let report = check_solution(problem, &solution);
     // Only route-level violations matter here (others' jobs are "unserved").
-    let route_ok = report.violations.iter().all(|v| matches!(v, milkrun_model::Violation::Unserved { .. }));
-    route_ok.then(|| report.route_cost.get())
+    if report.violations.iter().all(|v| matches!(v, Violation::Unserved { .. })) {
+        return Ok(report.route_cost.get());
+    }
+    let rides_only =
+        report.violations.iter().all(|v| matches!(v, Violation::Unserved { .. } | Violation::MaxRide { .. }));
+    let r = &report.routes[0];
+    Err(rides_only.then(|| (r.timetable[0].departure.get(), r.wait.get())))
 }
 
 /// Every order of `items` in which each shipment's pickup comes before its delivery.

@@ -9,3 +9,4 @@ mod brute;
 mod control;
 mod instances;
 mod replan;
+mod rides;

@@ -75,8 +75,8 @@
 //!
 //! The routing engine ([`crate::routing::Solver`], seeded, warm-started from the current
 //! order so unchanged parts stay stable) re-sequences each vehicle's service stops. The engine
-//! has no jobs pinned to one vehicle nor maximum ride times of paired shipments (it solves
-//! shipments without them, but this module does not use that yet), so each vehicle is a
+//! has no jobs pinned to one vehicle (it solves shipments, with or without maximum ride
+//! times, but this module does not use that yet), so each vehicle is a
 //! one-vehicle problem, and a greedy step (cheapest feasible insertion) places shipments not
 //! yet picked up, new jobs and anything the engine left out; then returns and shipments still
 //! late against their promise move to the cheapest other vehicle that keeps it. What fits

@@ -31,11 +31,9 @@
 use std::ops::Range;
 
 use super::{LocalSearch, Move};
-use crate::breaks::BreakAcc;
 use crate::data::{Data, NO_PARTNER};
 use crate::rng::Rng;
-use crate::route::{Acc, Chain, Eval, Route, Tours, NONE};
-use crate::windows::SimAcc;
+use crate::route::{with_chain, Chain, Eval, Route, Tours, NONE};
 
 /// Whether applying `m` keeps every shipment on one route with its pickup first (pairs are
 /// whole and in order before any move, an invariant of the working solution).
@@ -191,13 +189,7 @@ fn best_pair_insertion(
     let mut best: Option<PairInsertion> = None;
     for &r in routes {
         let route = &tours.routes[r];
-        let found = if data.has_breaks {
-            best_in_route::<BreakAcc>(data, route, eval, p, d, &mut blink)
-        } else if data.multi_window {
-            best_in_route::<SimAcc>(data, route, eval, p, d, &mut blink)
-        } else {
-            best_in_route::<Acc>(data, route, eval, p, d, &mut blink)
-        };
+        let found = with_chain!(single_trip data, C => best_in_route::<C>(data, route, eval, p, d, &mut blink));
         if let Some((cost, ap, ad)) = found {
             let delta = cost - costs[r];
             if best.is_none_or(|b| delta < b.delta) {
@@ -266,13 +258,7 @@ impl LocalSearch {
     /// Relocates the shipment with pickup `p` (assigned) to the best two positions of another
     /// route or its own, if that pays.
     pub(super) fn relocate_pair(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
-        if data.has_breaks {
-            self.relocate_pair_in::<BreakAcc>(data, tours, eval, p)
-        } else if data.multi_window {
-            self.relocate_pair_in::<SimAcc>(data, tours, eval, p)
-        } else {
-            self.relocate_pair_in::<Acc>(data, tours, eval, p)
-        }
+        with_chain!(single_trip data, C => self.relocate_pair_in::<C>(data, tours, eval, p))
     }
 
     fn relocate_pair_in<C: Chain>(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
@@ -341,13 +327,7 @@ impl LocalSearch {
     /// [`PAIR_EXCHANGES`] met among the granular neighbours of `p`), each put at its best two
     /// positions in the other's route, if that pays.
     pub(super) fn exchange_pairs(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
-        if data.has_breaks {
-            self.exchange_pairs_in::<BreakAcc>(data, tours, eval, p)
-        } else if data.multi_window {
-            self.exchange_pairs_in::<SimAcc>(data, tours, eval, p)
-        } else {
-            self.exchange_pairs_in::<Acc>(data, tours, eval, p)
-        }
+        with_chain!(single_trip data, C => self.exchange_pairs_in::<C>(data, tours, eval, p))
     }
 
     fn exchange_pairs_in<C: Chain>(&mut self, data: &Data, tours: &mut Tours, eval: &Eval, p: u32) -> bool {
@@ -430,13 +410,7 @@ impl LocalSearch {
             let r = tours.route_of[u as usize] as usize;
             let (pp, pd) = (tours.pos_of[u as usize] as usize, tours.pos_of[d as usize] as usize);
             let route = &tours.routes[r];
-            let delta = if data.has_breaks {
-                removal::<BreakAcc>(data, route, eval, self.costs[r], pp, pd)
-            } else if data.multi_window {
-                removal::<SimAcc>(data, route, eval, self.costs[r], pp, pd)
-            } else {
-                removal::<Acc>(data, route, eval, self.costs[r], pp, pd)
-            };
+            let delta = with_chain!(single_trip data, C => removal::<C>(data, route, eval, self.costs[r], pp, pd));
             if delta + prize >= 0 {
                 return false;
             }
