@@ -19,12 +19,13 @@
 //! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
 //! Maximum ride times of shipments (departure from the pickup to arrival at the delivery) are
 //! handled by a first version that simulates routes as for several windows, following each
-//! ride-limited shipment and leaving the depot as late as the windows allow, which is best for
-//! ride times (moves cost O(route length) on such instances; release times are refused with
-//! them; past 16 ride-limited shipments on board at once the excess is overestimated, never
-//! underestimated; see `src/rides.rs`). Shipments together with reloads or with linehauls
-//! before backhauls, ride times with release times, and re-planning with shipments are
-//! rejected with [`RoutingError::Unsupported`] for now.
+//! ride-limited shipment; a route leaves its depot as late as its windows allow without
+//! returning later, which is also best for ride times (moves cost O(route length) on such
+//! instances, and they may not have release times; past 16 ride-limited shipments on board at
+//! once, or 8 delivered over their limit before that later departure, a route's ride excess is
+//! overestimated, never underestimated; see `src/rides.rs`). Shipments together with reloads
+//! or with linehauls before backhauls, ride times with release times, and re-planning with
+//! shipments are rejected with [`RoutingError::Unsupported`] for now.
 
 //! The main loop is in `src/solver.rs`.
 //!
