@@ -34,6 +34,9 @@ pub struct GapOptions {
     pub threshold: Option<f64>,
     /// Target feasibility rate of the penalty manager.
     pub target_feasible: Option<f64>,
+    /// PDPTW only: gives every shipment a maximum ride time of this factor times its direct
+    /// travel time, plus the service times of its two stops.
+    pub max_ride: Option<f64>,
 }
 
 impl Default for GapOptions {
@@ -49,6 +52,7 @@ impl Default for GapOptions {
             avg_removed: None,
             threshold: None,
             target_feasible: None,
+            max_ride: None,
         }
     }
 }

@@ -11,7 +11,9 @@
 //! ```
 //! Options: `--per100 S` (seconds per 100 nodes), `--seconds S` (per instance), `--iterations N`,
 //! `--seed N`, `--threads N`, `--verbose` (progress on stderr); tuning: `--granularity K`,
-//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold), `--feasible F` (target feasibility rate).
+//! `--removed R` (clients per ruin), `--threshold T` (initial acceptance threshold), `--feasible F` (target feasibility rate);
+//! `pdptw` only: `--max-ride F` (every shipment rides at most F x its direct travel time plus
+//! its two service times).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +21,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--max-ride F (pdptw: ride limit F x direct travel + services)] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
             "--removed" => value.parse().map(|v| opts.avg_removed = Some(v)).is_ok(),
             "--threshold" => value.parse().map(|v| opts.threshold = Some(v)).is_ok(),
             "--feasible" => value.parse().map(|v| opts.target_feasible = Some(v)).is_ok(),
+            "--max-ride" if kind == "pdptw" => value.parse().map(|v| opts.max_ride = Some(v)).is_ok(),
             _ => {
                 eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);
