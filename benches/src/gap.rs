@@ -38,6 +38,9 @@ pub struct GapOptions {
     /// fractions of the type's shift (the best-known costs are without it: the gap is then
     /// what the break costs).
     pub lunch: Option<(f64, f64, f64)>,
+    /// PDPTW only: gives every shipment a maximum ride time of this factor times its direct
+    /// travel time, plus the service times of its two stops.
+    pub max_ride: Option<f64>,
 }
 
 impl Default for GapOptions {
@@ -54,6 +57,7 @@ impl Default for GapOptions {
             threshold: None,
             target_feasible: None,
             lunch: None,
+            max_ride: None,
         }
     }
 }

@@ -8,12 +8,16 @@
 //! best-known solution's: columns `solver,instance,n,budget_s,wall_s,cost,bks,gap_pct,vehicles,
 //! bks_vehicles` (the shared columns first), then `mean_gap_pct,MEAN,N` and
 //! `vehicles,OURS,BKS` (totals over the instances).
+//!
+//! With `--max-ride F` every shipment gets a maximum ride time of `F` times its direct travel
+//! time plus the service times of its two stops (the best-known solutions then no longer
+//! apply: the gap column only compares with them).
 
 use std::io::Write;
 use std::path::Path;
 
 use milkrun_formats::{read_lilim, read_to_string, SOLOMON_DEFAULT_SCALE};
-use milkrun_model::{check_solution, Money, Problem};
+use milkrun_model::{check_solution, Duration, JobKind, Money, Problem};
 use milkrun_routing::Solver;
 
 use crate::gap::{instance_files, GapError, GapLine, GapOptions};
@@ -61,6 +65,15 @@ pub fn run_pdptw_one(path: &Path, opts: &GapOptions) -> Result<PdptwLine, GapErr
     let fixed = vehicle_cost(&inst.problem);
     for vt in &mut data.vehicle_types {
         vt.fixed_cost = fixed;
+    }
+    if let Some(factor) = opts.max_ride {
+        let travel = data.travel.clone();
+        for job in &mut data.jobs {
+            if let JobKind::Shipment { pickup, delivery, max_ride, .. } = &mut job.kind {
+                let direct = travel.duration(pickup.site.index(), delivery.site.index()).get() as f64;
+                *max_ride = Some(Duration((factor * direct).round() as i64) + pickup.service + delivery.service);
+            }
+        }
     }
     let problem = data.validate().map_err(|e| GapError::Format { path: path.into(), source: e.into() })?;
     let n = problem.jobs().len() * 2 + 1;

@@ -73,3 +73,13 @@ fn hfvrp_reads_both_cost_conventions_and_solves() {
         assert!(line.gap_pct() > -0.05 && line.gap_pct() < 15.0, "{line:?}");
     }
 }
+
+#[test]
+fn pdptw_with_ride_limits_is_solved_checker_clean() {
+    let Some(path) = data("li_lim_100/lr104.txt") else { return };
+    let free = milkrun_benches::pdptw::run_pdptw_one(&path, &quick()).unwrap();
+    let limited = milkrun_benches::pdptw::run_pdptw_one(&path, &GapOptions { max_ride: Some(1.5), ..quick() }).unwrap();
+    assert!(free.gap.feasible && limited.gap.feasible, "{free:?} {limited:?}");
+    // Tight limits cost vehicles (the BKS of lr104 needs 9).
+    assert!(limited.vehicles > free.vehicles, "{free:?} {limited:?}");
+}

@@ -15,6 +15,8 @@
 //! `--lunch A,B,L` adds a driver break to every vehicle type, starting between fractions A and B
 //! of its shift and lasting the fraction L of it (the gap to the best-known cost, which has no
 //! break, is then what the break costs).
+//! `pdptw` only: `--max-ride F` (every shipment rides at most F x its direct travel time plus
+//! its two service times).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 use milkrun_benches::gap::{run, GapOptions};
 
 const USAGE: &str =
-    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--lunch A,B,L] [--verbose]";
+    "usage: gap (cvrp|vrptw|hfvrp|vrpb|mtvrptwr|pdptw|irp) PATH [--prefix P (irp: file names starting with P)] [--per100 S | --seconds S] [--iterations N] [--seed N] [--threads N] [--granularity K] [--removed R] [--threshold T] [--feasible F] [--lunch A,B,L] [--max-ride F (pdptw: ride limit F x direct travel + services)] [--verbose]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
                     _ => false,
                 }
             }
+            "--max-ride" if kind == "pdptw" => value.parse().map(|v| opts.max_ride = Some(v)).is_ok(),
             _ => {
                 eprintln!("unknown option {flag}\n{USAGE}");
                 return ExitCode::from(2);

@@ -19,10 +19,11 @@
 //! `src/search/pairs.rs`); a shipment's load is on board exactly between its two stops.
 //! Maximum ride times of shipments (departure from the pickup to arrival at the delivery) are
 //! handled by a first version that simulates routes as for several windows, following each
-//! ride-limited shipment and leaving the depot as late as the windows allow, which is best for
-//! ride times (moves cost O(route length) on such instances; release times are refused with
-//! them; past 16 ride-limited shipments on board at once the excess is overestimated, never
-//! underestimated; see `src/rides.rs`).
+//! ride-limited shipment; a route leaves its depot as late as its windows allow without
+//! returning later, which is also best for ride times (moves cost O(route length) on such
+//! instances, and they may not have release times; past 16 ride-limited shipments on board at
+//! once, or 8 delivered over their limit before that later departure, a route's ride excess is
+//! overestimated, never underestimated; see `src/rides.rs`).
 //! Driver breaks (a break inside a window, or before a driving-time limit is passed; up to 4
 //! rules per vehicle type) are placed by a first version that simulates routes and takes each
 //! break when it is due or fits into waiting (see `src/breaks.rs`; the output lists them as
