@@ -196,16 +196,6 @@ impl Chain for RideAcc {
     }
 
     #[inline(always)]
-    fn suffix(self, data: &Data, route: &Route, i: usize) -> Self {
-        self.visits_then_end(data, route, i, &data.vtypes[route.vt])
-    }
-
-    #[inline(always)]
-    fn tail_to(self, data: &Data, route: &Route, i: usize, vt: &VType, _own: &VType) -> Self {
-        self.visits_then_end(data, route, i, vt)
-    }
-
-    #[inline(always)]
     fn range(self, data: &Data, route: &Route, i: usize, j: usize) -> Self {
         self.walk(data, route.nodes[i..=j].iter().copied(), None)
     }
