@@ -127,20 +127,6 @@ impl BreakAcc {
     }
 }
 
-/// Forward caches of a route: `brk_fwd[i]` is the simulation up to and including position `i`.
-pub(crate) fn fill_caches(data: &Data, route: &mut Route) {
-    let vt = &data.vtypes[route.vt];
-    let len = route.nodes.len();
-    route.brk_fwd.clear();
-    let mut acc = BreakAcc::start(vt);
-    route.brk_fwd.push(acc);
-    for &loc in &route.nodes[1..len - 1] {
-        acc = acc.node(data, loc);
-        route.brk_fwd.push(acc);
-    }
-    route.brk_fwd.push(acc.end(data, vt));
-}
-
 /// The breaks `route` takes: `(p, rule)` for each, in order, taken just before driving to
 /// position `p` of its nodes.
 pub(crate) fn placed(data: &Data, route: &Route) -> Vec<(usize, usize)> {

@@ -88,20 +88,6 @@ pub(crate) struct RideAcc {
     fixed: i64,
 }
 
-/// Forward caches of a route: `ride_fwd[i]` is the summary up to and including position `i`.
-pub(crate) fn fill_caches(data: &Data, route: &mut Route) {
-    let vt = &data.vtypes[route.vt];
-    let len = route.nodes.len();
-    route.ride_fwd.clear();
-    let mut acc = RideAcc::start(vt);
-    route.ride_fwd.push(acc);
-    for &loc in &route.nodes[1..len - 1] {
-        acc = acc.node(data, loc);
-        route.ride_fwd.push(acc);
-    }
-    route.ride_fwd.push(acc.end(data, vt));
-}
-
 impl RideAcc {
     /// Appends location `loc` in place (the summary is large: chains of visits step in place
     /// rather than copy it at every visit).

@@ -402,6 +402,21 @@ impl Route {
         self.tfwd.last().map_or(0, |s| s.reloads)
     }
 
+    /// Fills `fwd` with the summaries of this route's prefixes: `fwd[i]` up to and including
+    /// position `i` (the end depot included at the last).
+    fn fill_forward<C: Chain>(&self, data: &Data, fwd: &mut Vec<C>) {
+        let vt = &data.vtypes[self.vt];
+        let len = self.nodes.len();
+        fwd.clear();
+        let mut acc = C::start(vt);
+        fwd.push(acc);
+        for &loc in &self.nodes[1..len - 1] {
+            acc = acc.node(data, loc);
+            fwd.push(acc);
+        }
+        fwd.push(acc.end(data, vt));
+    }
+
     /// Recomputes every cache after `nodes` changed. O(length).
     pub(crate) fn update(&mut self, data: &Data) {
         let v = &data.vtypes[self.vt];
@@ -458,12 +473,19 @@ impl Route {
         if data.multi_trip {
             trips::fill_caches(data, self);
         }
+        // Simulated routes: the prefix summaries, position by position.
         if data.has_breaks {
-            crate::breaks::fill_caches(data, self);
+            let mut fwd = std::mem::take(&mut self.brk_fwd);
+            self.fill_forward(data, &mut fwd);
+            self.brk_fwd = fwd;
         } else if data.ride_limits {
-            crate::rides::fill_caches(data, self);
+            let mut fwd = std::mem::take(&mut self.ride_fwd);
+            self.fill_forward(data, &mut fwd);
+            self.ride_fwd = fwd;
         } else if data.multi_window {
-            crate::windows::fill_caches(data, self);
+            let mut fwd = std::mem::take(&mut self.sim_fwd);
+            self.fill_forward(data, &mut fwd);
+            self.sim_fwd = fwd;
         }
         if data.shipments {
             self.open.clear();

@@ -35,20 +35,6 @@ pub(crate) struct SimAcc {
     pub(crate) last: u32,
 }
 
-/// Forward caches of a route: `fwd[i]` is the simulation up to and including position `i`.
-pub(crate) fn fill_caches(data: &Data, route: &mut Route) {
-    let vt = &data.vtypes[route.vt];
-    let len = route.nodes.len();
-    route.sim_fwd.clear();
-    let mut acc = SimAcc::start(vt);
-    route.sim_fwd.push(acc);
-    for &loc in &route.nodes[1..len - 1] {
-        acc = acc.node(data, loc);
-        route.sim_fwd.push(acc);
-    }
-    route.sim_fwd.push(acc.end(data, vt));
-}
-
 impl Chain for SimAcc {
     #[inline(always)]
     fn prefix_in(_data: &Data, route: &Route, i: usize) -> Self {
