@@ -64,9 +64,7 @@ const NONE: u64 = u64::MAX;
 /// One position: its current state and where its history is.
 ///
 /// 256 bytes, the current state first: the quantities and the in-order test then share
-/// three cache lines (the readings, which only readings change, lie before them). Not
-/// over-aligned, so that a growing `Vec<Slot>` can be reallocated in place (an allocation
-/// aligned beyond 16 bytes is copied on each reallocation).
+/// three cache lines (the readings, which only readings change, lie before them).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(C)]
@@ -223,7 +221,7 @@ impl Journal {
 
     /// Rewrites the journal of `slots` with only the entries not older than `horizon`,
     /// releasing the memory of the rest.
-    pub(crate) fn compact(&mut self, slots: &mut [Slot], horizon: Duration) {
+    pub(crate) fn compact<'a>(&mut self, slots: impl IntoIterator<Item = &'a mut Slot>, horizon: Duration) {
         let mut kept = Journal { entries: VecDeque::new(), front: self.front + self.entries.len() as u64 };
         let mut chain = Vec::new();
         for slot in slots {

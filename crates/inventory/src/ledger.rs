@@ -15,7 +15,7 @@ use milkrun_model::Duration;
 
 use crate::error::InventoryError;
 use crate::history::{Journal, Op, Slot, Step};
-use crate::table::{sort_by_order_key, IdTable, Sharded};
+use crate::table::{sort_by_order_key, Chunked, IdTable, Sharded};
 
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
@@ -434,7 +434,7 @@ pub struct Ledger {
     /// thread. The positions a batch creates are appended in the order of their index
     /// buckets, the order in which the batch passes visit positions: later batches then walk
     /// each such run in increasing address order (fewer TLB misses) instead of jumping about.
-    slots: [Vec<Slot>; 2],
+    slots: [Chunked<Slot>; 2],
     /// The operations of the lateness window of each shard's positions.
     journals: [Journal; 2],
     /// Every position as `index in its shard << 1 | shard`, in the order they were first
@@ -485,7 +485,7 @@ impl Ledger {
             config,
             skus: Vec::new(),
             locations: Vec::new(),
-            slots: [Vec::new(), Vec::new()],
+            slots: Default::default(),
             journals: [Journal::default(), Journal::default()],
             touched: Vec::new(),
             index: Sharded::default(),
@@ -623,7 +623,7 @@ impl Ledger {
     pub fn compact(&mut self) {
         if let Some(horizon) = self.settle_before() {
             for (journal, slots) in self.journals.iter_mut().zip(&mut self.slots) {
-                journal.compact(slots, horizon);
+                journal.compact(slots.iter_mut(), horizon);
             }
         }
     }
@@ -889,7 +889,7 @@ fn check_ids(
 /// One position shard of a ledger, lent to a thread.
 struct Shard<'a> {
     index: &'a mut IdTable,
-    slots: &'a mut Vec<Slot>,
+    slots: &'a mut Chunked<Slot>,
     journal: &'a mut Journal,
     number: u32,
 }
@@ -950,7 +950,7 @@ fn apply_shard(
     for i in 0..count.min(2 * AHEAD) {
         index.prefetch(legs[groups[i].0 as usize].order_key);
     }
-    let look_up = |index: &IdTable, slots: &[Slot], groups: &mut [(u32, u32)], i: usize| {
+    let look_up = |index: &IdTable, slots: &Chunked<Slot>, groups: &mut [(u32, u32)], i: usize| {
         let order_key = legs[groups[i].0 as usize].order_key;
         if let Some(slot) = index.get(IdTable::key_of(order_key)) {
             groups[i].1 = slot as u32 - 1;
@@ -976,8 +976,17 @@ fn apply_shard(
         }
     }
     // Created in bucket order, so that the positions of a batch form a run in bucket order.
+    // Their index entries are asked for ahead too: the lines read by the look-up above have
+    // mostly left the caches by now.
+    index.reserve(missing.len());
+    for &(_, start, _) in missing.iter().take(AHEAD) {
+        index.prefetch(legs[start as usize].order_key);
+    }
     let mut fresh = Vec::with_capacity(missing.len());
-    for (first, start, end) in missing {
+    for (i, &(first, start, end)) in missing.iter().enumerate() {
+        if let Some(&(_, ahead, _)) = missing.get(i + AHEAD) {
+            index.prefetch(legs[ahead as usize].order_key);
+        }
         let key = IdTable::key_of(legs[start as usize].order_key);
         let at = slots.len() as u32;
         let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
