@@ -17,6 +17,7 @@ mod error;
 pub mod forecast;
 mod history;
 mod ledger;
+mod pages;
 pub mod policy;
 mod prefetch;
 #[doc(hidden)]

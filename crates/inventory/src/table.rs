@@ -160,6 +160,7 @@ impl IdTable {
 
     fn grow(&mut self, buckets: usize) {
         let old = std::mem::replace(&mut self.entries, vec![(0, 0); buckets]);
+        crate::pages::advise_huge_pages(&self.entries);
         self.shift = 64 - buckets.trailing_zeros();
         self.len = 0;
         for (k, v) in old {
@@ -237,7 +238,7 @@ pub(crate) struct Chunked<T> {
 }
 
 /// log2 of the items per chunk.
-const CHUNK_BITS: u32 = 14;
+const CHUNK_BITS: u32 = 16;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
 impl<T> Default for Chunked<T> {
@@ -269,7 +270,9 @@ impl<T> Chunked<T> {
 
     pub(crate) fn push(&mut self, item: T) {
         if self.len % CHUNK == 0 {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            let mut chunk = Vec::with_capacity(CHUNK);
+            crate::pages::advise_huge_pages(chunk.spare_capacity_mut());
+            self.chunks.push(chunk);
         }
         let last = self.chunks.len() - 1;
         self.chunks[last].push(item);
