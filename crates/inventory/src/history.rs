@@ -63,14 +63,14 @@ const NONE: u64 = u64::MAX;
 
 /// One position: its current state and where its history is.
 ///
-/// 256 bytes, the current state first: the quantities and the in-order test then share
-/// three cache lines (the readings, which only readings change, lie before them).
+/// 256 bytes aligned to a cache line, laid out so that the in-order path of the common
+/// operations reads two lines: the first holds the in-order test, the journal head and the
+/// quantities an issue changes, the second the totals and the time of the latest event; open
+/// orders and readings lie in the last two (see [`Position`]'s field order).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[repr(C)]
+#[repr(C, align(64))]
 pub(crate) struct Slot {
-    /// The fold of every operation applied, in event-time order.
-    pub(crate) current: Position,
     /// The largest key applied, so that the in-order test reads no journal memory.
     last: Key,
     /// The journal entry of the largest key (in its shard's journal), or [`NONE`]; each entry
@@ -78,23 +78,20 @@ pub(crate) struct Slot {
     head: u64,
     pub(crate) sku: SkuId,
     pub(crate) location: LocationId,
-    #[cfg_attr(feature = "serde", serde(skip))]
-    _pad: [u64; 3],
+    /// The fold of every operation applied, in event-time order.
+    pub(crate) current: Position,
 }
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 256);
+// The lines named above: on hand to allocated in the first, the totals in the second.
+const _: () = assert!(std::mem::offset_of!(Slot, current) + std::mem::offset_of!(Position, allocated) < 64);
+const _: () = assert!(std::mem::offset_of!(Slot, current) + std::mem::offset_of!(Position, issued) == 64);
+const _: () = assert!(std::mem::offset_of!(Slot, current) + std::mem::offset_of!(Position, open_orders) == 128);
 
 impl Slot {
     /// A position no operation has touched.
     pub(crate) fn new(sku: SkuId, location: LocationId) -> Self {
-        Self {
-            current: Position::default(),
-            last: (Duration(i64::MIN), 0, EventId(0)),
-            head: NONE,
-            sku,
-            location,
-            _pad: [0; 3],
-        }
+        Self { last: (Duration(i64::MIN), 0, EventId(0)), head: NONE, sku, location, current: Position::default() }
     }
 
     /// The largest key applied.
@@ -149,10 +146,8 @@ impl Slot {
 
     /// Starts loading the cache lines the in-order path reads (see [`crate::prefetch`]).
     pub(crate) fn prefetch(&self) {
-        let p = &self.current;
-        crate::prefetch::prefetch(&p.last_event);
-        crate::prefetch::prefetch(&p.issued);
         crate::prefetch::prefetch(&self.last);
+        crate::prefetch::prefetch(&self.current.issued);
     }
 }
 

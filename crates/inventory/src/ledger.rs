@@ -231,8 +231,13 @@ pub struct Reading {
 }
 
 /// The state of one (SKU, location).
+///
+/// (Its fields are laid out in the order written, so that the ledger reaches the ones
+/// each kind of event changes in as few cache lines as possible: the quantities first, then
+/// the totals, then open orders and readings.)
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[repr(C)]
 pub struct Position {
     /// Physically present, never negative.
     pub on_hand: f64,
@@ -240,22 +245,13 @@ pub struct Position {
     pub backorders: f64,
     /// Stock reserved for outgoing orders.
     pub allocated: f64,
-    /// Open orders, in the order they were placed.
-    pub open_orders: Vec<OpenOrder>,
-    /// The latest sensor reading, in event-time order.
-    pub last_reading: Option<Reading>,
-    /// The reading before it.
-    pub previous_reading: Option<Reading>,
-    /// What the latest reading changed in the book quantity (level − on hand before it):
-    /// negative when stock vanished that no recorded event explains.
-    pub reading_correction: f64,
-    /// Time of the latest event applied.
-    pub last_event: Option<Duration>,
-    /// Total received (receipts and incoming transfers).
-    pub received: f64,
     /// Total issued (issues and outgoing transfers, including the part that became backorders
     /// or lost sales).
     pub issued: f64,
+    /// Total received (receipts and incoming transfers).
+    pub received: f64,
+    /// Time of the latest event applied.
+    pub last_event: Option<Duration>,
     /// Net of all corrections: adjustments, and the differences counts and readings made to
     /// the book quantity (negative = shrinkage).
     pub corrections: f64,
@@ -263,6 +259,15 @@ pub struct Position {
     pub lost_sales: f64,
     /// The part of negative adjustments on hand could not absorb.
     pub unabsorbed: f64,
+    /// What the latest reading changed in the book quantity (level − on hand before it):
+    /// negative when stock vanished that no recorded event explains.
+    pub reading_correction: f64,
+    /// Open orders, in the order they were placed.
+    pub open_orders: Vec<OpenOrder>,
+    /// The latest sensor reading, in event-time order.
+    pub last_reading: Option<Reading>,
+    /// The reading before it.
+    pub previous_reading: Option<Reading>,
 }
 
 impl Position {
