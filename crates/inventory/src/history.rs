@@ -208,10 +208,9 @@ impl Journal {
     /// Drops the entries at the front that are older than `horizon` (no operation can go
     /// before them any more). Entries behind a newer one stay until it goes.
     pub(crate) fn trim(&mut self, horizon: Duration) {
-        while self.entries.front().is_some_and(|e| e.step.time < horizon) {
-            self.entries.pop_front();
-            self.front += 1;
-        }
+        let old = self.entries.iter().take_while(|e| e.step.time < horizon).count();
+        self.entries.drain(..old);
+        self.front += old as u64;
     }
 
     /// Rewrites the journal of `slots` with only the entries not older than `horizon`,

@@ -725,6 +725,7 @@ impl Ledger {
         // admitted whose position is in the shard, their positions looked up in
         // bucket order and their operations applied (in stream order within a position).
         let shortage = self.config.shortage;
+        let horizon = self.settle_before();
         let [i0, i1] = self.index.shards_mut();
         let [s0, s1] = &mut self.slots;
         let [j0, j1] = &mut self.journals;
@@ -732,8 +733,8 @@ impl Ledger {
         let admitted = (events, &verdicts[..]);
         let (a, b) = both(
             parallel,
-            || apply_shard(Shard { index: i0, slots: s0, journal: j0, number: 0 }, admitted, (l0, q0, g0), shortage),
-            || apply_shard(Shard { index: i1, slots: s1, journal: j1, number: 1 }, admitted, (l1, q1, g1), shortage),
+            || apply_shard(Shard { index: i0, slots: s0, journal: j0, number: 0 }, admitted, (l0, q0, g0), shortage, horizon),
+            || apply_shard(Shard { index: i1, slots: s1, journal: j1, number: 1 }, admitted, (l1, q1, g1), shortage, horizon),
         );
         // Positions new to the ledger, in the order of their first operation.
         let mut fresh = a.fresh;
@@ -745,11 +746,6 @@ impl Ledger {
         reordered.sort_unstable();
         reordered.dedup();
         report.reordered = reordered.len();
-        if let Some(horizon) = self.settle_before() {
-            for journal in &mut self.journals {
-                journal.trim(horizon);
-            }
-        }
         self.scratch = scratch;
         report
     }
@@ -911,7 +907,8 @@ struct Applied {
 /// the shard's positions, in stream order, sorted by position bucket (stream order within a
 /// position). Looks the positions up in bucket order, with their index entries and slots asked
 /// for ahead (see [`AHEAD`]), and applies each position's legs. Positions not seen before are
-/// created afterwards, in bucket order.
+/// created afterwards, in bucket order. Last, the journal drops the entries older than
+/// `horizon` (the start of the lateness window after the batch).
 ///
 /// `legs`, `spare` and `groups` are working memory.
 #[allow(clippy::type_complexity)]
@@ -920,6 +917,7 @@ fn apply_shard(
     (events, verdicts): (&[Event], &[Verdict]),
     (legs, spare, groups): (&mut Vec<Leg>, &mut Vec<Leg>, &mut Vec<(u32, u32)>),
     shortage: ShortagePolicy,
+    horizon: Option<Duration>,
 ) -> Applied {
     let Shard { index, slots, journal, number } = shard;
     legs.clear();
@@ -999,6 +997,10 @@ fn apply_shard(
         slots.push(slot);
         index.insert(key, u64::from(at) + 1);
         fresh.push((first, at << 1 | number));
+    }
+    // The entries the lateness window has passed.
+    if let Some(horizon) = horizon {
+        journal.trim(horizon);
     }
     Applied { fresh, reordered }
 }
