@@ -4,7 +4,9 @@
 //! - `cargo run --release -p milkrun-benches --bin inventory -- ingest --positions 1000000`
 //!   streams synthetic events into the ledger (10 per position over a year, mostly in time
 //!   order, a share up to a day late, a share sent twice) and reports events per second; the
-//!   stream is generated in batches outside the timed part;
+//!   stream is generated in batches outside the timed part; with `--opening` the ledger first
+//!   takes an opening cycle count for every position (untimed), so that the stream goes into
+//!   a ledger that already holds its SKU-locations instead of creating them as it goes;
 //! - `... --bin inventory -- plan --positions 1000000 --threads 2` generates a year of daily
 //!   demand per position (smooth and intermittent) and classifies it (standing in for the
 //!   weekly model-selection job: SES for smooth and erratic series, SBA for intermittent and
@@ -45,10 +47,11 @@ struct Options {
     days: usize,
     sample: usize,
     batch: usize,
+    opening: bool,
 }
 
 const USAGE: &str = "usage: inventory ingest|plan [--positions N[,N...]] [--seed 1]\n  \
-    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01] [--batch 100000]\n  \
+    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01] [--batch 100000] [--opening]\n  \
     plan: [--threads 2] [--days 365] [--sample 2000]";
 
 fn parse() -> Result<Options, String> {
@@ -69,6 +72,7 @@ fn parse() -> Result<Options, String> {
         days: 365,
         sample: 2000,
         batch: 100_000,
+        opening: false,
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -87,6 +91,7 @@ fn parse() -> Result<Options, String> {
             "--days" => o.days = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--sample" => o.sample = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--batch" => o.batch = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
+            "--opening" => o.opening = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -130,8 +135,28 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
     let mut ledger = Ledger::new(LedgerConfig::default());
     ledger.add_skus(skus).map_err(|e| e.to_string())?;
     ledger.add_locations(locations).map_err(|e| e.to_string())?;
-    ledger.reserve_events((positions as f64 * o.events_per_position) as usize);
     let total = (positions as f64 * o.events_per_position) as u64;
+    let opening = if o.opening { positions as u64 } else { 0 };
+    ledger.reserve_events((total + opening) as usize);
+    if o.opening {
+        // Ids after the stream's, at time 0 (the stream's first events are at time 0 too).
+        let counts: Vec<Event> = (0..positions)
+            .map(|p| Event {
+                id: EventId(total + p as u64),
+                time: Duration(0),
+                sku: SkuId((p % skus) as u32),
+                location: LocationId((p / skus) as u32),
+                kind: EventKind::CycleCount { counted: 50.0 },
+            })
+            .collect();
+        for chunk in counts.chunks(o.batch) {
+            let report = ledger.ingest_with_threads(chunk, o.threads);
+            if report.accepted != chunk.len() {
+                return Err(format!("opening counts: {} of {} accepted", report.accepted, chunk.len()));
+            }
+        }
+        eprintln!("  {positions} positions opened with a cycle count each (not timed)");
+    }
     let year = 365 * 86_400_i64;
     let mut g = Gen(o.seed);
     let batch = o.batch as u64;
@@ -211,10 +236,11 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
     let rate = total as f64 / timed.as_secs_f64();
     let peak = peak_mib().map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0}"));
     println!(
-        "{positions},{total},{:.3},{:.2},{accepted},{duplicates},{rejected},{reordered},{:.3},{peak}",
+        "{positions},{total},{:.3},{:.2},{accepted},{duplicates},{rejected},{reordered},{:.3},{peak},{}",
         timed.as_secs_f64(),
         rate / 1e6,
-        compact.as_secs_f64()
+        compact.as_secs_f64(),
+        u8::from(o.opening)
     );
     Ok(())
 }
@@ -228,7 +254,7 @@ fn main() -> ExitCode {
         }
     };
     if options.mode == Mode::Ingest {
-        println!("positions,events,ingest_s,mevents_per_s,accepted,duplicates,rejected,reordered,compact_s,peak_mib");
+        println!("positions,events,ingest_s,mevents_per_s,accepted,duplicates,rejected,reordered,compact_s,peak_mib,opened");
     } else {
         println!("positions,days,threads,plan_s,series_per_s,proposals,alerts,smooth,intermittent,select_us_per_series,peak_mib");
     }
