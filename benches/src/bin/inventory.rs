@@ -254,7 +254,9 @@ fn main() -> ExitCode {
         }
     };
     if options.mode == Mode::Ingest {
-        println!("positions,events,ingest_s,mevents_per_s,accepted,duplicates,rejected,reordered,compact_s,peak_mib,opened");
+        println!(
+            "positions,events,ingest_s,mevents_per_s,accepted,duplicates,rejected,reordered,compact_s,peak_mib,opened"
+        );
     } else {
         println!("positions,days,threads,plan_s,series_per_s,proposals,alerts,smooth,intermittent,select_us_per_series,peak_mib");
     }

@@ -436,9 +436,7 @@ pub struct Ledger {
     locations: Vec<String>,
     /// The positions of each position-key shard (see [`Sharded`]); a shard's positions,
     /// index and journal are only ever touched together, so that each can go to its own
-    /// thread. The positions a batch creates are appended in the order of their index
-    /// buckets, the order in which the batch passes visit positions: later batches then walk
-    /// each such run in increasing address order (fewer TLB misses) instead of jumping about.
+    /// thread. Chunked, so that growing never moves a position.
     slots: [Chunked<Slot>; 2],
     /// The operations of the lateness window of each shard's positions.
     journals: [Journal; 2],
@@ -462,11 +460,10 @@ struct Scratch {
     ids: [Vec<(u64, u64, u32)>; 2],
     /// Per position shard: the legs.
     legs: [Vec<Leg>; 2],
-    /// Per shard: room for sorting them.
+    /// Per id shard: room for sorting them.
     spare_ids: [Vec<(u64, u64, u32)>; 2],
-    spare_legs: [Vec<Leg>; 2],
-    /// Per position shard: (group start, slot) of the legs' positions.
-    groups: [Vec<(u32, u32)>; 2],
+    /// Per position shard: the slot of each leg's position.
+    found: [Vec<u32>; 2],
 }
 
 impl Clone for Scratch {
@@ -637,15 +634,15 @@ impl Ledger {
     /// is late relative to every event accepted before it, in this or an earlier batch).
     ///
     /// The result is that of taking the events one by one; the work is done in passes over
-    /// the batch so that each pass walks one table in address order: ids are validated,
-    /// checked and recorded in the order of their buckets, then the lateness of each event is
-    /// decided in stream order, then positions are looked up in the order of their buckets
-    /// and their operations applied (in stream order within a position), each once. On tables
-    /// far larger than the caches this is several times faster than random access, so larger
-    /// batches ingest faster.
+    /// the batch: ids are validated, checked and recorded in the order of their buckets, then
+    /// the lateness of each event is decided in stream order, then positions are looked up and
+    /// their operations applied in stream order, each once, the index entries and position
+    /// records of the operations a few dozen ahead asked for while the current one is applied.
+    /// On tables far larger than the caches this is several times faster than one event at a
+    /// time, so larger batches ingest faster.
     ///
     /// # Complexity
-    /// O(n) expected for a batch of n events (the sorts are radix sorts on hashed keys), plus
+    /// O(n) expected for a batch of n events (the id sort is a radix sort on hashed keys), plus
     /// O(k) per late event for the k events of its position after it.
     pub fn ingest(&mut self, events: &[Event]) -> IngestReport {
         self.ingest_with_threads(events, 1)
@@ -666,7 +663,7 @@ impl Ledger {
         let (skus, locations) = (self.skus.len(), self.locations.len());
         let [s0, s1] = self.seen.shards_mut();
         let mut scratch = std::mem::take(&mut self.scratch);
-        let Scratch { ids: [i0, i1], legs, spare_ids: [p0, p1], spare_legs: [q0, q1], groups: [g0, g1] } = &mut scratch;
+        let Scratch { ids: [i0, i1], legs, spare_ids: [p0, p1], found: [f0, f1] } = &mut scratch;
         let (a, b) = both(
             parallel,
             || check_ids(s0, events, 0, (skus, locations), i0, p0),
@@ -722,8 +719,7 @@ impl Ledger {
         }
         report.rejected.sort_unstable_by_key(|r| r.index);
         // Pass 3, per position shard, each on its own thread: the operations of the events
-        // admitted whose position is in the shard, their positions looked up in
-        // bucket order and their operations applied (in stream order within a position).
+        // admitted whose position is in the shard, looked up and applied in stream order.
         let shortage = self.config.shortage;
         let horizon = self.settle_before();
         let [i0, i1] = self.index.shards_mut();
@@ -733,8 +729,24 @@ impl Ledger {
         let admitted = (events, &verdicts[..]);
         let (a, b) = both(
             parallel,
-            || apply_shard(Shard { index: i0, slots: s0, journal: j0, number: 0 }, admitted, (l0, q0, g0), shortage, horizon),
-            || apply_shard(Shard { index: i1, slots: s1, journal: j1, number: 1 }, admitted, (l1, q1, g1), shortage, horizon),
+            || {
+                apply_shard(
+                    Shard { index: i0, slots: s0, journal: j0, number: 0 },
+                    admitted,
+                    (l0, f0),
+                    shortage,
+                    horizon,
+                )
+            },
+            || {
+                apply_shard(
+                    Shard { index: i1, slots: s1, journal: j1, number: 1 },
+                    admitted,
+                    (l1, f1),
+                    shortage,
+                    horizon,
+                )
+            },
         );
         // Positions new to the ledger, in the order of their first operation.
         let mut fresh = a.fresh;
@@ -764,24 +776,15 @@ impl Ledger {
 /// The operations an admitted event makes on the positions of `shard` (a transfer makes two,
 /// which may lie in different shards).
 fn legs_of(event: &Event, index: usize, shard: usize, legs: &mut Vec<Leg>) {
-    let sequence = match event.kind {
-        EventKind::SensorReading { sequence, .. } => sequence,
-        _ => 0,
-    };
-    let step = |op| Step { time: event.time, sequence, id: event.id, op };
-    let index = index as u32;
-    let mut push = |location, op, destination| {
+    let mut push = |location, destination| {
         let order_key = IdTable::order_key(key(event.sku, location));
         if Sharded::shard_of(order_key) == shard {
-            legs.push(Leg { order_key, index, destination, step: step(op) });
+            legs.push(Leg { order_key, index: index as u32, destination });
         }
     };
-    match event.kind {
-        EventKind::Transfer { quantity, to } => {
-            push(event.location, Op::Issue { quantity, from_allocated: false }, false);
-            push(to, Op::Receipt { quantity, order: None }, true);
-        }
-        kind => push(event.location, op_of(kind), false),
+    push(event.location, false);
+    if let EventKind::Transfer { to, .. } = event.kind {
+        push(to, true);
     }
 }
 
@@ -904,18 +907,17 @@ struct Applied {
 }
 
 /// Pass 3 on one position shard: the legs of the admitted events (`New` in `verdicts`) on
-/// the shard's positions, in stream order, sorted by position bucket (stream order within a
-/// position). Looks the positions up in bucket order, with their index entries and slots asked
-/// for ahead (see [`AHEAD`]), and applies each position's legs. Positions not seen before are
-/// created afterwards, in bucket order. Last, the journal drops the entries older than
-/// `horizon` (the start of the lateness window after the batch).
+/// the shard's positions, applied in stream order. A pipeline over them: the index bucket of
+/// leg i + 2D is asked for, leg i + D looked up and its position's record asked for (see
+/// [`AHEAD`]), leg i applied. Legs of positions not in the index are set aside and applied
+/// afterwards, in stream order, each position created at its first leg. Last, the journal
+/// drops the entries older than `horizon` (the start of the lateness window after the batch).
 ///
-/// `legs`, `spare` and `groups` are working memory.
-#[allow(clippy::type_complexity)]
+/// `legs` and `found` are working memory.
 fn apply_shard(
     shard: Shard<'_>,
     (events, verdicts): (&[Event], &[Verdict]),
-    (legs, spare, groups): (&mut Vec<Leg>, &mut Vec<Leg>, &mut Vec<(u32, u32)>),
+    (legs, found): (&mut Vec<Leg>, &mut Vec<u32>),
     shortage: ShortagePolicy,
     horizon: Option<Duration>,
 ) -> Applied {
@@ -926,77 +928,67 @@ fn apply_shard(
             legs_of(event, k, number as usize, legs);
         }
     }
-    sort_by_order_key(legs, spare, |leg| leg.order_key);
     let legs = &*legs;
+    let count = legs.len();
     let mut reordered = Vec::new();
-    let mut apply_group = |slot: &mut Slot, group: &[Leg], reordered: &mut Vec<u32>| {
-        for leg in group {
-            if slot.push(journal, leg.step, shortage) {
-                reordered.push(leg.index);
-            }
+    let mut apply = |slot: &mut Slot, leg: &Leg, reordered: &mut Vec<u32>| {
+        if slot.push(journal, leg.step(events), shortage) {
+            reordered.push(leg.index);
         }
     };
-    // (first leg's ordinal, group start, group end) of each position not in the index.
-    let mut missing: Vec<(u64, u32, u32)> = Vec::new();
-    // The positions of the shard's legs: (group start, slot or u32::MAX), and a pipeline over
-    // them: the index bucket of group g + 2D is asked for, group g + D looked up and its slot
-    // asked for, group g applied.
-    groups.clear();
-    let mut g = 0;
-    while g < legs.len() {
-        groups.push((g as u32, u32::MAX));
-        let order_key = legs[g].order_key;
-        g += legs[g..].iter().take_while(|leg| leg.order_key == order_key).count();
-    }
-    groups.push((legs.len() as u32, u32::MAX));
-    let count = groups.len() - 1;
-    for i in 0..count.min(2 * AHEAD) {
-        index.prefetch(legs[groups[i].0 as usize].order_key);
-    }
-    let look_up = |index: &IdTable, slots: &Chunked<Slot>, groups: &mut [(u32, u32)], i: usize| {
-        let order_key = legs[groups[i].0 as usize].order_key;
-        if let Some(slot) = index.get(IdTable::key_of(order_key)) {
-            groups[i].1 = slot as u32 - 1;
+    // The slot of each leg's position, or u32::MAX.
+    found.clear();
+    found.resize(count, u32::MAX);
+    let look_up = |slots: &Chunked<Slot>, found: &mut [u32], i: usize| {
+        if let Some(slot) = index.get(IdTable::key_of(legs[i].order_key)) {
+            found[i] = slot as u32 - 1;
             slots[slot as usize - 1].prefetch();
         }
     };
-    for i in 0..count.min(AHEAD) {
-        look_up(index, slots, groups, i);
+    for leg in legs.iter().take(2 * AHEAD) {
+        index.prefetch(leg.order_key);
     }
+    for i in 0..count.min(AHEAD) {
+        look_up(slots, found, i);
+    }
+    // Legs of positions not in the index, in stream order.
+    let mut missing: Vec<u32> = Vec::new();
     for i in 0..count {
-        if i + 2 * AHEAD < count {
-            index.prefetch(legs[groups[i + 2 * AHEAD].0 as usize].order_key);
+        if let Some(leg) = legs.get(i + 2 * AHEAD) {
+            index.prefetch(leg.order_key);
         }
         if i + AHEAD < count {
-            look_up(index, slots, groups, i + AHEAD);
+            look_up(slots, found, i + AHEAD);
         }
-        let (start, slot) = groups[i];
-        let end = groups[i + 1].0 as usize;
-        if slot == u32::MAX {
-            missing.push((legs[start as usize].ordinal(), start, end as u32));
-        } else {
-            apply_group(&mut slots[slot as usize], &legs[start as usize..end], &mut reordered);
+        match found[i] {
+            u32::MAX => missing.push(i as u32),
+            slot => apply(&mut slots[slot as usize], &legs[i], &mut reordered),
         }
     }
-    // Created in bucket order, so that the positions of a batch form a run in bucket order.
     // Their index entries are asked for ahead too: the lines read by the look-up above have
     // mostly left the caches by now.
     index.reserve(missing.len());
-    for &(_, start, _) in missing.iter().take(AHEAD) {
-        index.prefetch(legs[start as usize].order_key);
+    for &i in missing.iter().take(AHEAD) {
+        index.prefetch(legs[i as usize].order_key);
     }
-    let mut fresh = Vec::with_capacity(missing.len());
-    for (i, &(first, start, end)) in missing.iter().enumerate() {
-        if let Some(&(_, ahead, _)) = missing.get(i + AHEAD) {
+    let mut fresh = Vec::new();
+    for (m, &i) in missing.iter().enumerate() {
+        if let Some(&ahead) = missing.get(m + AHEAD) {
             index.prefetch(legs[ahead as usize].order_key);
         }
-        let key = IdTable::key_of(legs[start as usize].order_key);
+        let leg = &legs[i as usize];
+        let key = IdTable::key_of(leg.order_key);
+        if let Some(slot) = index.get(key) {
+            // Created by an earlier leg of this batch.
+            apply(&mut slots[slot as usize - 1], leg, &mut reordered);
+            continue;
+        }
         let at = slots.len() as u32;
         let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
-        apply_group(&mut slot, &legs[start as usize..end as usize], &mut reordered);
+        apply(&mut slot, leg, &mut reordered);
         slots.push(slot);
         index.insert(key, u64::from(at) + 1);
-        fresh.push((first, at << 1 | number));
+        fresh.push((leg.ordinal(), at << 1 | number));
     }
     // The entries the lateness window has passed.
     if let Some(horizon) = horizon {
@@ -1006,6 +998,20 @@ fn apply_shard(
 }
 
 impl Leg {
+    /// Its operation on its position.
+    fn step(&self, events: &[Event]) -> Step {
+        let event = &events[self.index as usize];
+        let sequence = match event.kind {
+            EventKind::SensorReading { sequence, .. } => sequence,
+            _ => 0,
+        };
+        let op = match event.kind {
+            EventKind::Transfer { quantity, .. } if self.destination => Op::Receipt { quantity, order: None },
+            kind => op_of(kind),
+        };
+        Step { time: event.time, sequence, id: event.id, op }
+    }
+
     /// Its place in the batch's legs: by event, the origin of a transfer first.
     fn ordinal(&self) -> u64 {
         u64::from(self.index) << 1 | u64::from(self.destination)
@@ -1032,16 +1038,16 @@ enum Verdict {
     Follower,
 }
 
-/// An admitted operation on one position.
+/// An admitted operation on one position (the operation itself is read from the event when
+/// it is applied).
 #[derive(Clone, Copy)]
 struct Leg {
-    /// The order key of the position's key.
+    /// The order key of the position's key (its index bucket).
     order_key: u64,
     /// Index of its event in the batch.
     index: u32,
     /// Whether it is the second leg of its event (a transfer's destination).
     destination: bool,
-    step: Step,
 }
 
 fn op_of(kind: EventKind) -> Op {
@@ -1051,7 +1057,7 @@ fn op_of(kind: EventKind) -> Op {
         EventKind::Adjustment { delta } => Op::Adjust { delta },
         EventKind::CycleCount { counted } => Op::Count { counted },
         EventKind::SensorReading { level, device, sequence } => Op::Reading { level, device, sequence },
-        // Transfers are split into legs by the caller of this function.
+        // A transfer's origin; its destination receives (see `Leg::step`).
         EventKind::Transfer { quantity, .. } => Op::Issue { quantity, from_allocated: false },
         EventKind::OrderPlaced { order, quantity, due, supplier } => Op::Placed { order, quantity, due, supplier },
         EventKind::OrderCancelled { order } => Op::Cancelled { order },
