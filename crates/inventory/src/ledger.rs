@@ -15,7 +15,7 @@ use milkrun_model::Duration;
 
 use crate::error::InventoryError;
 use crate::history::{Journal, Op, Slot, Step};
-use crate::table::{sort_by_order_key, Chunked, IdTable, Sharded};
+use crate::table::{Chunked, IdTable, Sharded};
 
 macro_rules! id {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, $int:ty) => {
@@ -456,12 +456,10 @@ pub struct Ledger {
 /// costs a page fault per 4 KiB each time).
 #[derive(Default)]
 struct Scratch {
-    /// Per id shard: (order key, fingerprint, stream index) of the valid events.
+    /// Per id shard: (id, fingerprint, stream index) of the valid events.
     ids: [Vec<(u64, u64, u32)>; 2],
     /// Per position shard: the legs.
     legs: [Vec<Leg>; 2],
-    /// Per id shard: room for sorting them.
-    spare_ids: [Vec<(u64, u64, u32)>; 2],
     /// Per position shard: the slot of each leg's position.
     found: [Vec<u32>; 2],
 }
@@ -663,11 +661,11 @@ impl Ledger {
         let (skus, locations) = (self.skus.len(), self.locations.len());
         let [s0, s1] = self.seen.shards_mut();
         let mut scratch = std::mem::take(&mut self.scratch);
-        let Scratch { ids: [i0, i1], legs, spare_ids: [p0, p1], found: [f0, f1] } = &mut scratch;
+        let Scratch { ids: [i0, i1], legs, found: [f0, f1] } = &mut scratch;
         let (a, b) = both(
             parallel,
-            || check_ids(s0, events, 0, (skus, locations), i0, p0),
-            || check_ids(s1, events, 1, (skus, locations), i1, p1),
+            || check_ids(s0, events, 0, (skus, locations), i0),
+            || check_ids(s1, events, 1, (skus, locations), i1),
         );
         let mut verdicts = vec![Verdict::Invalid; n];
         for (k, v) in a.verdicts.into_iter().chain(b.verdicts) {
@@ -834,58 +832,68 @@ struct Checked {
 }
 
 /// Pass 1 of a batch on one id shard (`table`, number `shard`): validates the shard's events,
-/// then compares their ids with the ids ingested before in bucket order and records the first
-/// occurrence of each new id (pass 2 takes it back if it is too late). Equal order keys are
-/// equal ids (the key is a bijection), adjacent and in stream order after the sort.
+/// then, in stream order, compares their ids with the ids ingested before and records the
+/// first occurrence of each new id (pass 2 takes it back if it is too late), with the table's
+/// buckets asked for [`AHEAD`] events ahead.
 ///
-/// `by_id` and `spare` are working memory.
+/// An id found in the table is a repeat of an earlier batch's event, or of an earlier event of
+/// this batch (a `Follower`, which pass 2 decides once it knows whether the first occurrence
+/// was admitted). Repeats are rare, so that is settled afterwards: the ids found go into a
+/// small table, and the events this pass found new are checked against it.
+///
+/// `by_id` is working memory.
 fn check_ids(
     table: &mut IdTable,
     events: &[Event],
     shard: usize,
     (skus, locations): (usize, usize),
     by_id: &mut Vec<(u64, u64, u32)>,
-    spare: &mut Vec<(u64, u64, u32)>,
 ) -> Checked {
-    // (order key, fingerprint, stream index).
+    // (id, fingerprint, stream index).
     by_id.clear();
     let mut rejected = Vec::new();
     for (k, event) in events.iter().enumerate() {
-        let order_key = IdTable::order_key(event.id.0);
-        if Sharded::shard_of(order_key) != shard {
+        if Sharded::shard_of(IdTable::order_key(event.id.0)) != shard {
             continue;
         }
         match validate(event, skus, locations) {
-            Ok(()) => by_id.push((order_key, fingerprint(event), k as u32)),
+            Ok(()) => by_id.push((event.id.0, fingerprint(event), k as u32)),
             Err(reason) => rejected.push(Rejected { index: k, id: event.id, reason }),
         }
     }
     table.reserve(by_id.len());
-    sort_by_order_key(by_id, spare, |x| x.0);
+    for &(id, _, _) in by_id.iter().take(AHEAD) {
+        table.prefetch(IdTable::order_key(id));
+    }
     let mut verdicts = Vec::with_capacity(by_id.len());
-    let mut g = 0;
-    let mut touched = 0;
-    while g < by_id.len() {
-        if g >= touched {
-            touched = (g + TOUCH_AHEAD).min(by_id.len());
-            std::hint::black_box(table.touch(by_id[g..touched].iter().map(|x| x.0)));
+    // Ids found in the table → 1, or 2 once seen new in this batch.
+    let mut repeated = IdTable::default();
+    for (i, &(id, fingerprint, k)) in by_id.iter().enumerate() {
+        if let Some(&(ahead, _, _)) = by_id.get(i + AHEAD) {
+            table.prefetch(IdTable::order_key(ahead));
         }
-        let (order_key, first_fingerprint, first) = by_id[g];
-        let end = g + by_id[g..].iter().take_while(|x| x.0 == order_key).count();
-        let id = IdTable::key_of(order_key);
         match table.get(id) {
             Some(seen) => {
-                for &(_, fingerprint, k) in &by_id[g..end] {
-                    verdicts.push((k, if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict }));
-                }
+                repeated.insert(id, 1);
+                verdicts.push((k, if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict }));
             }
             None => {
-                table.insert(id, first_fingerprint);
-                verdicts.push((first, Verdict::New));
-                verdicts.extend(by_id[g + 1..end].iter().map(|&(_, _, k)| (k, Verdict::Follower)));
+                table.insert(id, fingerprint);
+                verdicts.push((k, Verdict::New));
             }
         }
-        g = end;
+    }
+    if !repeated.is_empty() {
+        for (&(id, _, _), &(_, verdict)) in by_id.iter().zip(&verdicts) {
+            if verdict == Verdict::New && repeated.get(id).is_some() {
+                repeated.insert(id, 2);
+            }
+        }
+        for (&(id, _, _), (_, verdict)) in by_id.iter().zip(&mut verdicts) {
+            if *verdict != Verdict::New && repeated.get(id) == Some(2) {
+                *verdict = Verdict::Follower;
+            }
+        }
     }
     Checked { verdicts, rejected }
 }
@@ -1166,10 +1174,6 @@ fn fingerprint(event: &Event) -> u64 {
     h.finish() | 1
 }
 
-/// How many positions ahead the apply pass looks up its positions (and twice as many ahead
-/// asks for their index entries).
+/// How many operations ahead the apply pass looks up its positions (and twice as many ahead
+/// asks for their index entries); how many events ahead the id pass asks for its buckets.
 const AHEAD: usize = 40;
-
-/// Entries whose memory a batch pass reads ahead (see `IdTable::touch`): enough misses to
-/// overlap, few enough that their lines stay in the cache.
-const TOUCH_AHEAD: usize = 256;

@@ -60,19 +60,15 @@ impl IdTable {
         ((Self::order_key(key) << 1) >> self.shift) as usize
     }
 
-    /// Reads the first entry of the bucket of each order key, and returns a value that depends
-    /// on them all (pass it to `std::hint::black_box`). A loop of independent loads without
-    /// branches lets the processor wait for many cache misses at once; the probes that follow
-    /// then find their lines in the cache.
-    pub(crate) fn touch(&self, order_keys: impl Iterator<Item = u64>) -> u64 {
-        let mask = self.entries.len() - 1;
-        order_keys.fold(0, |acc, o| acc ^ self.entries[((o << 1) >> self.shift) as usize & mask].1)
-    }
-
     /// Starts loading the first entry of the bucket of `order_key` (see [`crate::prefetch`]).
     pub(crate) fn prefetch(&self, order_key: u64) {
         let mask = self.entries.len() - 1;
         crate::prefetch::prefetch(&self.entries[((order_key << 1) >> self.shift) as usize & mask]);
+    }
+
+    /// Whether it holds no key.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// The value of `key`.
@@ -297,60 +293,9 @@ impl<T> std::ops::IndexMut<usize> for Chunked<T> {
     }
 }
 
-/// Sorts items by an order key (see [`IdTable::order_key`]) stably, so that items that come in
-/// stream order end up in the order of their buckets, equal keys in stream order. All keys have
-/// the same top bit (one [`Sharded`] shard).
-///
-/// One stable counting pass on the bits below the top one (as many as the slice is long, so
-/// that a digit holds one or two items), then an insertion sort that only has to order the
-/// items within a digit.
-///
-/// `spare` is working memory (its contents are lost), kept by the caller so that its pages
-/// are reused from one batch to the next.
-///
-/// # Complexity
-/// O(n) expected for keys spread by the Fibonacci hash; O(n) extra space.
-pub(crate) fn sort_by_order_key<T: Copy>(items: &mut Vec<T>, spare: &mut Vec<T>, order_key: impl Fn(&T) -> u64) {
-    let n = items.len();
-    if n < 64 {
-        items.sort_by_key(&order_key);
-        return;
-    }
-    let bits = n.ilog2().min(20);
-    let digit = |o: u64| ((o << 1) >> (64 - bits)) as usize;
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for item in items.iter() {
-        starts[digit(order_key(item)) + 1] += 1;
-    }
-    for d in 1..starts.len() {
-        starts[d] += starts[d - 1];
-    }
-    // Every element of `sorted` is overwritten below: what it holds from an earlier batch is
-    // as good as a copy of `items`, and costs nothing.
-    let sorted = spare;
-    sorted.truncate(n);
-    sorted.extend_from_slice(&items[sorted.len()..]);
-    for item in items.iter() {
-        let at = &mut starts[digit(order_key(item))];
-        sorted[*at as usize] = *item;
-        *at += 1;
-    }
-    for i in 1..n {
-        let item = sorted[i];
-        let o = order_key(&item);
-        let mut j = i;
-        while j > 0 && order_key(&sorted[j - 1]) > o {
-            sorted[j] = sorted[j - 1];
-            j -= 1;
-        }
-        sorted[j] = item;
-    }
-    std::mem::swap(items, sorted);
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{sort_by_order_key, Chunked, IdTable, CHUNK};
+    use super::{Chunked, IdTable, CHUNK};
 
     #[test]
     fn chunked_holds_what_a_vec_holds() {
@@ -368,25 +313,6 @@ mod tests {
         assert_eq!(Chunked::from(expected), c);
     }
 
-    #[test]
-    fn sorts_stably_by_order_key() {
-        let mut x = 7u64;
-        for n in [0usize, 1, 63, 64, 65, 1000, 40_000] {
-            for shard in [0u64, 1 << 63] {
-                let mut pairs: Vec<(u64, u32)> = (0..n as u32)
-                    .map(|k| {
-                        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                        // Repeated keys, as repeated ids and positions are.
-                        (IdTable::order_key(x % (n as u64 / 2 + 1)) >> 1 | shard, k)
-                    })
-                    .collect();
-                let mut expected = pairs.clone();
-                expected.sort_unstable();
-                sort_by_order_key(&mut pairs, &mut Vec::new(), |p| p.0);
-                assert_eq!(pairs, expected);
-            }
-        }
-    }
     use std::collections::HashMap;
 
     #[test]
