@@ -188,14 +188,42 @@ enum Other {
 /// The entries of one shard's positions, in the order they were applied.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(from = "Persisted", into = "Persisted"))]
 pub(crate) struct Journal {
     entries: VecDeque<Entry>,
+    /// The time of each entry, apart: trimming reads 8 bytes per entry instead of the entry's
+    /// cache lines, long gone from the caches by the time the window has passed them.
+    times: VecDeque<Duration>,
     /// The number of the first entry kept.
     front: u64,
 }
 
+/// What a snapshot holds of a journal (the times are the entries').
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Persisted {
+    entries: VecDeque<Entry>,
+    front: u64,
+}
+
+#[cfg(feature = "serde")]
+impl From<Persisted> for Journal {
+    fn from(p: Persisted) -> Self {
+        let times = p.entries.iter().map(|e| e.step.time).collect();
+        Self { entries: p.entries, times, front: p.front }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Journal> for Persisted {
+    fn from(j: Journal) -> Self {
+        Self { entries: j.entries, front: j.front }
+    }
+}
+
 impl Journal {
     fn push(&mut self, entry: Entry) -> u64 {
+        self.times.push_back(entry.step.time);
         self.entries.push_back(entry);
         self.front + self.entries.len() as u64 - 1
     }
@@ -208,15 +236,17 @@ impl Journal {
     /// Drops the entries at the front that are older than `horizon` (no operation can go
     /// before them any more). Entries behind a newer one stay until it goes.
     pub(crate) fn trim(&mut self, horizon: Duration) {
-        let old = self.entries.iter().take_while(|e| e.step.time < horizon).count();
+        let old = self.times.iter().take_while(|&&t| t < horizon).count();
         self.entries.drain(..old);
+        self.times.drain(..old);
         self.front += old as u64;
     }
 
     /// Rewrites the journal of `slots` with only the entries not older than `horizon`,
     /// releasing the memory of the rest.
     pub(crate) fn compact<'a>(&mut self, slots: impl IntoIterator<Item = &'a mut Slot>, horizon: Duration) {
-        let mut kept = Journal { entries: VecDeque::new(), front: self.front + self.entries.len() as u64 };
+        let mut kept =
+            Journal { entries: VecDeque::new(), times: VecDeque::new(), front: self.front + self.entries.len() as u64 };
         let mut chain = Vec::new();
         for slot in slots {
             chain.clear();
@@ -232,6 +262,7 @@ impl Journal {
             }
         }
         kept.entries.shrink_to_fit();
+        kept.times.shrink_to_fit();
         *self = kept;
     }
 }
