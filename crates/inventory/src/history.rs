@@ -44,17 +44,21 @@ pub(crate) enum Op {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Step {
     pub(crate) time: Duration,
-    pub(crate) sequence: u64,
     pub(crate) id: EventId,
     pub(crate) op: Op,
 }
 
-/// The event-time order of operations: time, then sensor sequence, then event id.
+/// The event-time order of operations: time, then sensor sequence (0 for all but readings),
+/// then event id.
 pub(crate) type Key = (Duration, u64, EventId);
 
 impl Step {
     pub(crate) fn key(&self) -> Key {
-        (self.time, self.sequence, self.id)
+        let sequence = match self.op {
+            Op::Reading { sequence, .. } => sequence,
+            _ => 0,
+        };
+        (self.time, sequence, self.id)
     }
 }
 
@@ -152,21 +156,29 @@ impl Slot {
 }
 
 /// An applied operation, the entry of its position before it, and what it overwrote.
+///
+/// Two cache lines exactly: the journal writes one per operation, so its size is most of
+/// what the journal costs.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[repr(align(64))]
 pub(crate) struct Entry {
     step: Step,
     prev: u64,
     before: Before,
 }
 
+const _: () = assert!(std::mem::size_of::<Entry>() == 128);
+
 /// The values an operation overwrote in a position, to restore them exactly.
+///
+/// Not the time of the latest event: it is a running maximum, and a late operation, which
+/// undoes operations only to apply them again after itself, leaves it where it was.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Before {
     /// The quantities the operation changes, in an order fixed per operation (see [`apply`]).
-    values: [f64; 4],
-    last_event: Option<Duration>,
+    values: [f64; 3],
     other: Other,
 }
 
@@ -175,8 +187,11 @@ struct Before {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 enum Other {
     Nothing,
-    /// A reading: the reading before the latest one.
-    Reading(Option<Reading>),
+    /// An issue: backorders or lost sales (per the shortage policy).
+    Short(f64),
+    /// A reading: the reading before the latest one, or none.
+    Reading(Reading),
+    NoReading,
     /// The open order at this index, changed.
     OrderSet(u32, OpenOrder),
     /// The open order at this index, removed.
@@ -270,12 +285,11 @@ impl Journal {
 /// Applies one operation to a position: the ledger's semantics, in one place. Returns what it
 /// overwrote, for [`undo`].
 fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
-    let last_event = p.last_event;
-    p.last_event = Some(last_event.map_or(step.time, |t| t.max(step.time)));
+    p.last_event = Some(p.last_event.map_or(step.time, |t| t.max(step.time)));
     let mut other = Other::Nothing;
     let values = match step.op {
         Op::Receipt { quantity, order } => {
-            let values = [p.received, p.backorders, p.on_hand, 0.0];
+            let values = [p.received, p.backorders, p.on_hand];
             p.received += quantity;
             let filled = quantity.min(p.backorders);
             p.backorders -= filled;
@@ -300,7 +314,8 @@ fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
                 ShortagePolicy::Backorder => p.backorders,
                 ShortagePolicy::LostSales => p.lost_sales,
             };
-            let values = [p.issued, p.allocated, p.on_hand, short];
+            let values = [p.issued, p.allocated, p.on_hand];
+            other = Other::Short(short);
             p.issued += quantity;
             if from_allocated {
                 p.allocated -= quantity.min(p.allocated);
@@ -314,7 +329,7 @@ fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
             values
         }
         Op::Adjust { delta } => {
-            let values = [p.on_hand, p.corrections, p.unabsorbed, 0.0];
+            let values = [p.on_hand, p.corrections, p.unabsorbed];
             let applied = delta.max(-p.on_hand);
             p.on_hand += applied;
             p.corrections += applied;
@@ -322,14 +337,14 @@ fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
             values
         }
         Op::Count { counted } => {
-            let values = [p.on_hand, p.corrections, 0.0, 0.0];
+            let values = [p.on_hand, p.corrections, 0.0];
             p.corrections += counted - p.on_hand;
             p.on_hand = counted;
             values
         }
         Op::Reading { level, device, sequence } => {
-            let values = [p.on_hand, p.corrections, p.reading_correction, 0.0];
-            other = Other::Reading(p.previous_reading);
+            let values = [p.on_hand, p.corrections, p.reading_correction];
+            other = p.previous_reading.map_or(Other::NoReading, Other::Reading);
             p.reading_correction = level - p.on_hand;
             p.corrections += p.reading_correction;
             p.on_hand = level;
@@ -348,46 +363,39 @@ fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
                     other = Other::OrderPushed;
                 }
             }
-            [0.0; 4]
+            [0.0; 3]
         }
         // An order id is open at most once: placing an open one amends it.
         Op::Cancelled { order } => {
             if let Some(k) = p.open_orders.iter().position(|o| o.order == order) {
                 other = Other::OrderRemoved(k as u32, p.open_orders.remove(k));
             }
-            [0.0; 4]
+            [0.0; 3]
         }
         Op::Allocate { quantity } => {
-            let values = [p.allocated, 0.0, 0.0, 0.0];
+            let values = [p.allocated, 0.0, 0.0];
             p.allocated += quantity;
             values
         }
         Op::Release { quantity } => {
-            let values = [p.allocated, 0.0, 0.0, 0.0];
+            let values = [p.allocated, 0.0, 0.0];
             p.allocated -= quantity.min(p.allocated);
             values
         }
     };
-    Before { values, last_event, other }
+    Before { values, other }
 }
 
 /// Takes back the latest operation applied to `p` (`entry`), restoring what it overwrote.
 fn undo(p: &mut Position, entry: &Entry, shortage: ShortagePolicy) {
-    let Before { values: v, last_event, other } = entry.before;
-    p.last_event = last_event;
+    let Before { values: v, other } = entry.before;
     match entry.step.op {
-        Op::Receipt { .. } => [p.received, p.backorders, p.on_hand] = [v[0], v[1], v[2]],
-        Op::Issue { .. } => {
-            [p.issued, p.allocated, p.on_hand] = [v[0], v[1], v[2]];
-            match shortage {
-                ShortagePolicy::Backorder => p.backorders = v[3],
-                ShortagePolicy::LostSales => p.lost_sales = v[3],
-            }
-        }
-        Op::Adjust { .. } => [p.on_hand, p.corrections, p.unabsorbed] = [v[0], v[1], v[2]],
+        Op::Receipt { .. } => [p.received, p.backorders, p.on_hand] = v,
+        Op::Issue { .. } => [p.issued, p.allocated, p.on_hand] = v,
+        Op::Adjust { .. } => [p.on_hand, p.corrections, p.unabsorbed] = v,
         Op::Count { .. } => [p.on_hand, p.corrections] = [v[0], v[1]],
         Op::Reading { .. } => {
-            [p.on_hand, p.corrections, p.reading_correction] = [v[0], v[1], v[2]];
+            [p.on_hand, p.corrections, p.reading_correction] = v;
             p.last_reading = p.previous_reading;
         }
         Op::Placed { .. } | Op::Cancelled { .. } => {}
@@ -395,7 +403,12 @@ fn undo(p: &mut Position, entry: &Entry, shortage: ShortagePolicy) {
     }
     match other {
         Other::Nothing => {}
-        Other::Reading(previous) => p.previous_reading = previous,
+        Other::Short(short) => match shortage {
+            ShortagePolicy::Backorder => p.backorders = short,
+            ShortagePolicy::LostSales => p.lost_sales = short,
+        },
+        Other::Reading(previous) => p.previous_reading = Some(previous),
+        Other::NoReading => p.previous_reading = None,
         Other::OrderSet(k, old) => p.open_orders[k as usize] = old,
         Other::OrderRemoved(k, old) => p.open_orders.insert(k as usize, old),
         Other::OrderPushed => _ = p.open_orders.pop(),
@@ -433,7 +446,8 @@ mod tests {
     }
 
     /// The invariant the journal relies on: undoing the latest operation restores the state
-    /// before it exactly, whatever the operation.
+    /// before it exactly, whatever the operation, but for the time of the latest event (a
+    /// running maximum that undoing and applying again leaves where it was).
     #[test]
     fn undo_restores_exactly_what_apply_changed() {
         for shortage in [ShortagePolicy::Backorder, ShortagePolicy::LostSales] {
@@ -441,7 +455,7 @@ mod tests {
             let mut states = vec![p.clone()];
             let mut entries = Vec::new();
             for (k, op) in ops().into_iter().enumerate() {
-                let step = Step { time: Duration(k as i64), sequence: 0, id: EventId(k as u64), op };
+                let step = Step { time: Duration(k as i64), id: EventId(k as u64), op };
                 let before: Before = apply(&mut p, &step, shortage);
                 entries.push(Entry { step, prev: NONE, before });
                 states.push(p.clone());
@@ -450,7 +464,10 @@ mod tests {
             for entry in entries.iter().rev() {
                 states.pop();
                 undo(&mut p, entry, shortage);
+                let latest = p.last_event;
+                p.last_event = states.last().unwrap().last_event;
                 assert_eq!(&p, states.last().unwrap(), "after undoing {:?}", entry.step.op);
+                p.last_event = latest;
             }
         }
     }
@@ -462,7 +479,7 @@ mod tests {
         let steps: Vec<Step> = ops()
             .into_iter()
             .enumerate()
-            .map(|(k, op)| Step { time: Duration(k as i64 / 2), sequence: 0, id: EventId(k as u64), op })
+            .map(|(k, op)| Step { time: Duration(k as i64 / 2), id: EventId(k as u64), op })
             .collect();
         let mut expected = Slot::new(SkuId(0), LocationId(0));
         let mut journal = Journal::default();

@@ -407,7 +407,7 @@ impl Hasher for IdHasher {
 /// An event at or after the latest event of its position costs O(1) amortised; a late one
 /// costs O(k) for the k events of its position after it. Memory: one map entry per event id
 /// ever ingested (16 bytes plus hash-table overhead), a 256-byte record per position (plus
-/// its open orders), and a 160-byte journal entry per event of the lateness window.
+/// its open orders), and a 136-byte journal entry (128 plus its time) per event of the lateness window.
 ///
 /// # Example
 /// ```
@@ -1009,15 +1009,11 @@ impl Leg {
     /// Its operation on its position.
     fn step(&self, events: &[Event]) -> Step {
         let event = &events[self.index as usize];
-        let sequence = match event.kind {
-            EventKind::SensorReading { sequence, .. } => sequence,
-            _ => 0,
-        };
         let op = match event.kind {
             EventKind::Transfer { quantity, .. } if self.destination => Op::Receipt { quantity, order: None },
             kind => op_of(kind),
         };
-        Step { time: event.time, sequence, id: event.id, op }
+        Step { time: event.time, id: event.id, op }
     }
 
     /// Its place in the batch's legs: by event, the origin of a transfer first.
