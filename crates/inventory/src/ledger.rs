@@ -458,6 +458,10 @@ pub struct Ledger {
 struct Scratch {
     /// Per id shard: (id, fingerprint, stream index) of the valid events.
     ids: [Vec<(u64, u64, u32)>; 2],
+    /// Per id shard: the verdict on each of them.
+    checked: [Vec<Verdict>; 2],
+    /// The verdict on each event of the batch.
+    verdicts: Vec<Verdict>,
     /// Per position shard: the legs.
     legs: [Vec<Leg>; 2],
     /// Per position shard: the slot of each leg's position.
@@ -661,18 +665,19 @@ impl Ledger {
         let (skus, locations) = (self.skus.len(), self.locations.len());
         let [s0, s1] = self.seen.shards_mut();
         let mut scratch = std::mem::take(&mut self.scratch);
-        let Scratch { ids: [i0, i1], legs, found: [f0, f1] } = &mut scratch;
+        let Scratch { ids: [i0, i1], checked: [c0, c1], verdicts, legs, found: [f0, f1] } = &mut scratch;
         let (a, b) = both(
             parallel,
-            || check_ids(s0, events, 0, (skus, locations), i0),
-            || check_ids(s1, events, 1, (skus, locations), i1),
+            || check_ids(s0, events, 0, (skus, locations), (i0, c0)),
+            || check_ids(s1, events, 1, (skus, locations), (i1, c1)),
         );
-        let mut verdicts = vec![Verdict::Invalid; n];
-        for (k, v) in a.verdicts.into_iter().chain(b.verdicts) {
+        verdicts.clear();
+        verdicts.resize(n, Verdict::Invalid);
+        for (&(_, _, k), &v) in i0.iter().zip(c0.iter()).chain(i1.iter().zip(c1.iter())) {
             verdicts[k as usize] = v;
         }
-        report.rejected.extend(a.rejected);
-        report.rejected.extend(b.rejected);
+        report.rejected.extend(a);
+        report.rejected.extend(b);
         // Pass 2, stream order: lateness and the watermark; repeats of an id first seen in
         // this batch compare with what the table holds by then. Afterwards the events admitted
         // are the `New` ones.
@@ -823,14 +828,6 @@ fn both<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl 
     })
 }
 
-/// What [`check_ids`] decided.
-struct Checked {
-    /// (stream index, verdict) of the valid events of the shard.
-    verdicts: Vec<(u32, Verdict)>,
-    /// The invalid events of the shard, in stream order.
-    rejected: Vec<Rejected>,
-}
-
 /// Pass 1 of a batch on one id shard (`table`, number `shard`): validates the shard's events,
 /// then, in stream order, compares their ids with the ids ingested before and records the
 /// first occurrence of each new id (pass 2 takes it back if it is too late), with the table's
@@ -841,14 +838,16 @@ struct Checked {
 /// was admitted). Repeats are rare, so that is settled afterwards: the ids found go into a
 /// small table, and the events this pass found new are checked against it.
 ///
-/// `by_id` is working memory.
+/// Returns the shard's invalid events; the valid ones are left in `by_id` as (id,
+/// fingerprint, stream index), with the verdict on each in `verdicts` (both kept by the
+/// caller from one batch to the next).
 fn check_ids(
     table: &mut IdTable,
     events: &[Event],
     shard: usize,
     (skus, locations): (usize, usize),
-    by_id: &mut Vec<(u64, u64, u32)>,
-) -> Checked {
+    (by_id, verdicts): (&mut Vec<(u64, u64, u32)>, &mut Vec<Verdict>),
+) -> Vec<Rejected> {
     // (id, fingerprint, stream index).
     by_id.clear();
     let mut rejected = Vec::new();
@@ -865,37 +864,37 @@ fn check_ids(
     for &(id, _, _) in by_id.iter().take(AHEAD) {
         table.prefetch(IdTable::order_key(id));
     }
-    let mut verdicts = Vec::with_capacity(by_id.len());
+    verdicts.clear();
     // Ids found in the table → 1, or 2 once seen new in this batch.
     let mut repeated = IdTable::default();
-    for (i, &(id, fingerprint, k)) in by_id.iter().enumerate() {
+    for (i, &(id, fingerprint, _)) in by_id.iter().enumerate() {
         if let Some(&(ahead, _, _)) = by_id.get(i + AHEAD) {
             table.prefetch(IdTable::order_key(ahead));
         }
         match table.get(id) {
             Some(seen) => {
                 repeated.insert(id, 1);
-                verdicts.push((k, if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict }));
+                verdicts.push(if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict });
             }
             None => {
                 table.insert(id, fingerprint);
-                verdicts.push((k, Verdict::New));
+                verdicts.push(Verdict::New);
             }
         }
     }
     if !repeated.is_empty() {
-        for (&(id, _, _), &(_, verdict)) in by_id.iter().zip(&verdicts) {
+        for (&(id, _, _), &verdict) in by_id.iter().zip(verdicts.iter()) {
             if verdict == Verdict::New && repeated.get(id).is_some() {
                 repeated.insert(id, 2);
             }
         }
-        for (&(id, _, _), (_, verdict)) in by_id.iter().zip(&mut verdicts) {
+        for (&(id, _, _), verdict) in by_id.iter().zip(verdicts.iter_mut()) {
             if *verdict != Verdict::New && repeated.get(id) == Some(2) {
                 *verdict = Verdict::Follower;
             }
         }
     }
-    Checked { verdicts, rejected }
+    rejected
 }
 
 /// One position shard of a ledger, lent to a thread.
