@@ -660,7 +660,7 @@ impl Ledger {
         let mut report = IngestReport::default();
         let n = events.len();
         // Pass 1, per id shard, each on its own thread: validation, then the ids compared in
-        // bucket order with the ids ingested before; the first occurrence of each new id is
+        // stream order with the ids ingested before; the first occurrence of each new id is
         // recorded (pass 2 takes it back if it is too late).
         let (skus, locations) = (self.skus.len(), self.locations.len());
         let [s0, s1] = self.seen.shards_mut();

@@ -1,10 +1,10 @@
 //! An integer map for the ledger: open addressing with linear probing, entries stored inline.
 //!
 //! A lookup in a table far larger than the caches costs one cache miss here, where a
-//! control-byte table (std's `HashMap`) costs two. The bucket of a key is the top bits of its
-//! Fibonacci hash, so visiting keys in increasing hash order visits buckets in increasing
-//! address order whatever the table's size: [`IdTable::order_key`] lets a batch be sorted that
-//! way.
+//! control-byte table (std's `HashMap`) costs two, and the bucket's line can be asked for
+//! ahead ([`IdTable::prefetch`]) while earlier keys are worked on. The bucket of a key is the
+//! top bits of its Fibonacci hash ([`IdTable::order_key`]), whose top bit also picks the key's
+//! shard in a [`Sharded`] table.
 
 /// Knuth's multiplicative constant, 2^64 / φ.
 const FIBONACCI: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -172,9 +172,8 @@ impl IdTable {
     }
 }
 
-/// Two [`IdTable`]s, a key's shard picked by the top bit of its order key: keys sorted by
-/// order key come shard by shard, each shard in bucket order, so two threads can each work
-/// through one shard's part of a sorted batch.
+/// Two [`IdTable`]s, a key's shard picked by the top bit of its order key, so that two
+/// threads can each work through one shard's part of a batch.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Sharded {
