@@ -39,6 +39,13 @@ pub(crate) enum Op {
     Release { quantity: f64 },
 }
 
+impl Op {
+    /// Whether it reads or changes the open orders.
+    pub(crate) fn on_orders(&self) -> bool {
+        matches!(self, Op::Receipt { order: Some(_), .. } | Op::Placed { .. } | Op::Cancelled { .. })
+    }
+}
+
 /// An operation with its place in event-time order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -148,10 +155,26 @@ impl Slot {
         .take_while(move |s| s.time >= horizon)
     }
 
-    /// Starts loading the cache lines the in-order path reads (see [`crate::prefetch`]).
-    pub(crate) fn prefetch(&self) {
+    /// Starts loading the cache lines the in-order path of `op` reads (see
+    /// [`crate::prefetch`]): the first two for every operation, the open orders' line for
+    /// the operations on orders, the readings' lines for a reading.
+    pub(crate) fn prefetch(&self, op: &Op) {
         crate::prefetch::prefetch(&self.last);
         crate::prefetch::prefetch(&self.current.issued);
+        if let Op::Reading { .. } = op {
+            crate::prefetch::prefetch(&self.current.last_reading);
+            crate::prefetch::prefetch(&self.current.previous_reading);
+        } else if op.on_orders() {
+            crate::prefetch::prefetch(&self.current.open_orders);
+        }
+    }
+
+    /// Starts loading the open orders of the position (their heap block), once the line that
+    /// says where they are has arrived.
+    pub(crate) fn prefetch_orders(&self) {
+        if let Some(first) = self.current.open_orders.first() {
+            crate::prefetch::prefetch(first);
+        }
     }
 }
 

@@ -949,7 +949,13 @@ fn apply_shard(
     let look_up = |slots: &Chunked<Slot>, found: &mut [u32], i: usize| {
         if let Some(slot) = index.get(IdTable::key_of(legs[i].order_key)) {
             found[i] = slot as u32 - 1;
-            slots[slot as usize - 1].prefetch();
+            slots[slot as usize - 1].prefetch(&legs[i].op(events));
+        }
+    };
+    // Operations on orders read a heap block too, found through the record's line.
+    let orders = |slots: &Chunked<Slot>, found: &[u32], i: usize| {
+        if found[i] != u32::MAX && legs[i].op(events).on_orders() {
+            slots[found[i] as usize].prefetch_orders();
         }
     };
     for leg in legs.iter().take(2 * AHEAD) {
@@ -966,6 +972,9 @@ fn apply_shard(
         }
         if i + AHEAD < count {
             look_up(slots, found, i + AHEAD);
+        }
+        if i + AHEAD / 2 < count {
+            orders(slots, found, i + AHEAD / 2);
         }
         match found[i] {
             u32::MAX => missing.push(i as u32),
@@ -1006,13 +1015,17 @@ fn apply_shard(
 
 impl Leg {
     /// Its operation on its position.
-    fn step(&self, events: &[Event]) -> Step {
-        let event = &events[self.index as usize];
-        let op = match event.kind {
+    fn op(&self, events: &[Event]) -> Op {
+        match events[self.index as usize].kind {
             EventKind::Transfer { quantity, .. } if self.destination => Op::Receipt { quantity, order: None },
             kind => op_of(kind),
-        };
-        Step { time: event.time, id: event.id, op }
+        }
+    }
+
+    /// Its operation with its place in event-time order.
+    fn step(&self, events: &[Event]) -> Step {
+        let event = &events[self.index as usize];
+        Step { time: event.time, id: event.id, op: self.op(events) }
     }
 
     /// Its place in the batch's legs: by event, the origin of a transfer first.
