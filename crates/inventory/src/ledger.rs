@@ -636,15 +636,15 @@ impl Ledger {
     /// is late relative to every event accepted before it, in this or an earlier batch).
     ///
     /// The result is that of taking the events one by one; the work is done in passes over
-    /// the batch: ids are validated, checked and recorded in the order of their buckets, then
-    /// the lateness of each event is decided in stream order, then positions are looked up and
-    /// their operations applied in stream order, each once, the index entries and position
-    /// records of the operations a few dozen ahead asked for while the current one is applied.
+    /// the batch, each in stream order: ids are validated, checked and recorded, then the
+    /// lateness of each event is decided, then positions are looked up and their operations
+    /// applied, each once. The id and position passes ask for the table lines of the events a
+    /// few dozen ahead while they work on the current one.
     /// On tables far larger than the caches this is several times faster than one event at a
     /// time, so larger batches ingest faster.
     ///
     /// # Complexity
-    /// O(n) expected for a batch of n events (the id sort is a radix sort on hashed keys), plus
+    /// O(n) expected for a batch of n events (hash tables with linear probing), plus
     /// O(k) per late event for the k events of its position after it.
     pub fn ingest(&mut self, events: &[Event]) -> IngestReport {
         self.ingest_with_threads(events, 1)
