@@ -1073,7 +1073,7 @@ fn op_of(kind: EventKind) -> Op {
         EventKind::Adjustment { delta } => Op::Adjust { delta },
         EventKind::CycleCount { counted } => Op::Count { counted },
         EventKind::SensorReading { level, device, sequence } => Op::Reading { level, device, sequence },
-        // A transfer's origin; its destination receives (see `Leg::step`).
+        // A transfer's origin; its destination receives (see `Leg::op`).
         EventKind::Transfer { quantity, .. } => Op::Issue { quantity, from_allocated: false },
         EventKind::OrderPlaced { order, quantity, due, supplier } => Op::Placed { order, quantity, due, supplier },
         EventKind::OrderCancelled { order } => Op::Cancelled { order },

@@ -43,8 +43,8 @@ impl PartialEq for IdTable {
 }
 
 impl IdTable {
-    /// The sort key that orders keys by bucket, for any table size. It is a bijection:
-    /// [`Self::key_of`] inverts it.
+    /// The hashed key: its top bit picks the shard, the bits below the bucket, for any table
+    /// size. It is a bijection: [`Self::key_of`] inverts it.
     pub(crate) fn order_key(key: u64) -> u64 {
         key.wrapping_mul(FIBONACCI)
     }
