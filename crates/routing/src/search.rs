@@ -482,8 +482,36 @@ impl LocalSearch {
         Some((change, 0))
     }
 
-    /// Change of penalised cost if `m` were applied.
+    /// Change of penalised cost if `m` were applied, or a lower bound of it when that is not
+    /// negative (the move does not improve).
+    ///
+    /// The relocation of the current client `u` on plain capacity instances is checked here
+    /// first, in the caller: with the change of removing `u` cached, most of them end at three
+    /// distance look-ups, and the full evaluation (large, with many registers to save) is not
+    /// entered.
+    #[inline(always)]
     fn delta(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
+        if let Move::Exchange { ru, pu, n: 1, rv, pv, m: 0, rev: false } = m {
+            if ru != rv && !self.filter && data.simple_loads() {
+                if let Some(delta_u) = self.remove_u.get() {
+                    // (Inserting never lowers the receiving route's load penalty.)
+                    let b = &tours.routes[rv];
+                    let u = tours.routes[ru].nodes[pu];
+                    let (v, y) = (b.nodes[pv], b.nodes[pv + 1]);
+                    let added = data.d(v, u) + data.d(u, y) - data.d(v, y);
+                    let d = delta_u + data.vtypes[b.vt].unit_distance * added;
+                    if d >= 0 {
+                        return d;
+                    }
+                }
+            }
+        }
+        self.delta_full(data, tours, eval, m)
+    }
+
+    /// [`LocalSearch::delta`] without the shortcut.
+    #[inline(never)]
+    fn delta_full(&self, data: &Data, tours: &Tours, eval: &Eval, m: Move) -> i64 {
         if self.filter {
             if let Some(lb) = self.bound(data, tours, m) {
                 if lb >= 0 {
@@ -709,16 +737,16 @@ impl LocalSearch {
         let excess = |l: &[i64; crate::data::MAX_DIMS], cap: &[i64; crate::data::MAX_DIMS]| -> i64 {
             l.iter().zip(cap).map(|(x, c)| (x - c).max(0)).sum()
         };
-        let qu = seg_load(a, pu, pu + n - 1);
-        let (la, lb) = (total(a), total(b));
-        let old_a = eval.w.load * excess(&la, &vta.capacity);
-        let old_b = eval.w.load * excess(&lb, &vtb.capacity);
         let (pa, xa) = (an[pu - 1], an[pu + n]);
         if m == 0 {
+            // Loads are read only when the distances leave room for an improvement (most
+            // relocations end at the distance check, the removal's change being cached).
             let delta_u = match self.remove_u.get().filter(|_| n == 1) {
                 Some(d) => d,
                 None => {
                     let dd = data.d(pa, xa) - data.d(pa, u1) - inner_u - data.d(un, xa);
+                    let (qu, la) = (seg_load(a, pu, pu + n - 1), total(a));
+                    let old_a = eval.w.load * excess(&la, &vta.capacity);
                     let mut l = la;
                     for k in 0..crate::data::MAX_DIMS {
                         l[k] -= qu[k];
@@ -743,6 +771,8 @@ impl LocalSearch {
             if d >= 0 {
                 return d;
             }
+            let (qu, lb) = (seg_load(a, pu, pu + n - 1), total(b));
+            let old_b = eval.w.load * excess(&lb, &vtb.capacity);
             let mut lnew = lb;
             for k in 0..crate::data::MAX_DIMS {
                 lnew[k] += qu[k];
@@ -751,6 +781,10 @@ impl LocalSearch {
             return d;
         }
         // Swap.
+        let qu = seg_load(a, pu, pu + n - 1);
+        let (la, lb) = (total(a), total(b));
+        let old_a = eval.w.load * excess(&la, &vta.capacity);
+        let old_b = eval.w.load * excess(&lb, &vtb.capacity);
         let (v1, vm) = (bn[pv], bn[pv + m - 1]);
         let inner_v = b.cum_dist[pv + m - 1] - b.cum_dist[pv];
         let (pb, xb) = (bn[pv - 1], bn[pv + m]);
