@@ -304,8 +304,7 @@ impl Solver {
             .min(1.0);
 
             perturb.apply(data, &mut tours, &penalties.eval(), &mut rng, cfg.avg_removed);
-            let before_repair = improve(data, &mut tours, &mut ls, &penalties, &mut rng);
-            let sum = tours.summary(data);
+            let (before_repair, sum) = improve(data, &mut tours, &mut ls, &penalties, &mut rng);
             penalties.register(&before_repair, best.is_some());
 
             let mut accepted = false;
@@ -341,14 +340,21 @@ impl Solver {
 }
 
 /// Local search, then again with boosted penalties if the result is infeasible. Returns the
-/// summary of the first local search's result: that, not the repaired solution, is what the
-/// penalty weights are adapted to (the repair would hide every violation they let through,
-/// and the weights would fall without end).
-fn improve(data: &Data, tours: &mut Tours, ls: &mut LocalSearch, penalties: &Penalties, rng: &mut Rng) -> Summary {
+/// summaries of the first local search's result and of the final one. The first, not the
+/// repaired solution, is what the penalty weights are adapted to (the repair would hide every
+/// violation they let through, and the weights would fall without end).
+fn improve(
+    data: &Data,
+    tours: &mut Tours,
+    ls: &mut LocalSearch,
+    penalties: &Penalties,
+    rng: &mut Rng,
+) -> (Summary, Summary) {
     ls.run(data, tours, &penalties.eval(), rng);
     let first = tours.summary(data);
+    let mut last = first;
     for boost in [10, 100] {
-        if tours.summary(data).feasible() {
+        if last.feasible() {
             break;
         }
         // Re-examine the routes that break a constraint under the heavier penalties.
@@ -361,8 +367,9 @@ fn improve(data: &Data, tours: &mut Tours, ls: &mut LocalSearch, penalties: &Pen
             }
         }
         ls.run(data, tours, &Eval { w: penalties.weights().boosted(boost) }, rng);
+        last = tours.summary(data);
     }
-    first
+    (first, last)
 }
 
 /// Route cost without penalties.
@@ -502,7 +509,7 @@ mod tests {
         // Cheap overload: merging a pair saves 100 of distance for 2 units over capacity.
         let mut penalties = Penalties { w: [1.0; 3], feasible: [0; 3], seen: 0, target: 0.65 };
         let mut ls = LocalSearch::new(&data);
-        let first = improve(&data, &mut tours, &mut ls, &penalties, &mut Rng::new(1));
+        let (first, _) = improve(&data, &mut tours, &mut ls, &penalties, &mut Rng::new(1));
         assert!(first.load_excess > 0, "the search under weight 1 merges the pairs");
         assert!(tours.summary(&data).feasible(), "the boosted repair splits them again");
         // Three windows of overloaded results: 1 -> 1.25 -> 1.56 -> 1.95.
