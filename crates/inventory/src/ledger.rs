@@ -560,8 +560,22 @@ impl Ledger {
     }
 
     /// Reserves memory for `events` more event ids, to avoid rehashing during a large load.
+    /// The memory is written at once, so that the page faults of its first use happen here
+    /// rather than during ingestion.
     pub fn reserve_events(&mut self, events: usize) {
         self.seen.reserve(events);
+    }
+
+    /// Reserves memory for `positions` more SKU-locations (their index and records), to avoid
+    /// rehashing while a large load creates them; written at once like
+    /// [`Ledger::reserve_events`]. Worth calling when the master data says how many
+    /// SKU-locations there are.
+    pub fn reserve_positions(&mut self, positions: usize) {
+        self.index.reserve(positions);
+        for slots in &mut self.slots {
+            slots.reserve(crate::table::half_and_spread(positions));
+        }
+        self.touched.reserve(positions);
     }
 
     /// The name of a SKU.

@@ -37,3 +37,14 @@ pub(crate) fn advise_huge_pages<T>(items: &[T]) {
     #[cfg(not(target_os = "linux"))]
     let _ = (items, MIN_BYTES);
 }
+
+/// `len` copies of `value` in memory advised as huge pages (see [`advise_huge_pages`]) and
+/// written at once, so that its page faults happen here rather than spread over the first
+/// accesses (`vec![value; len]` of zeros gets memory the kernel maps lazily, one fault per
+/// page on first write).
+pub(crate) fn filled<T: Clone>(len: usize, value: T) -> Vec<T> {
+    let mut items = Vec::with_capacity(len);
+    advise_huge_pages(items.spare_capacity_mut());
+    items.resize(len, value);
+    items
+}
