@@ -39,11 +39,17 @@ pub(crate) enum Op {
     Release { quantity: f64 },
 }
 
-impl Op {
-    /// Whether it reads or changes the open orders.
-    pub(crate) fn on_orders(&self) -> bool {
-        matches!(self, Op::Receipt { order: Some(_), .. } | Op::Placed { .. } | Op::Cancelled { .. })
-    }
+/// The parts of a position an operation reads, beyond the first two cache lines every
+/// operation reads (the ledger works it out once per operation, to ask for those lines
+/// ahead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Nothing more.
+    Totals,
+    /// The open orders (their line, and their heap block).
+    Orders,
+    /// The readings' lines.
+    Readings,
 }
 
 /// An operation with its place in event-time order.
@@ -155,17 +161,19 @@ impl Slot {
         .take_while(move |s| s.time >= horizon)
     }
 
-    /// Starts loading the cache lines the in-order path of `op` reads (see
-    /// [`crate::prefetch`]): the first two for every operation, the open orders' line for
+    /// Starts loading the cache lines the in-order path of an operation of `reach` reads
+    /// (see [`crate::prefetch`]): the first two for every operation, the open orders' line for
     /// the operations on orders, the readings' lines for a reading.
-    pub(crate) fn prefetch(&self, op: &Op) {
+    pub(crate) fn prefetch(&self, reach: Reach) {
         crate::prefetch::prefetch(&self.last);
         crate::prefetch::prefetch(&self.current.issued);
-        if let Op::Reading { .. } = op {
-            crate::prefetch::prefetch(&self.current.last_reading);
-            crate::prefetch::prefetch(&self.current.previous_reading);
-        } else if op.on_orders() {
-            crate::prefetch::prefetch(&self.current.open_orders);
+        match reach {
+            Reach::Totals => {}
+            Reach::Orders => crate::prefetch::prefetch(&self.current.open_orders),
+            Reach::Readings => {
+                crate::prefetch::prefetch(&self.current.last_reading);
+                crate::prefetch::prefetch(&self.current.previous_reading);
+            }
         }
     }
 

@@ -14,7 +14,7 @@ use std::hash::Hasher;
 use milkrun_model::Duration;
 
 use crate::error::InventoryError;
-use crate::history::{Journal, Op, Slot, Step};
+use crate::history::{Journal, Op, Reach, Slot, Step};
 use crate::table::{Chunked, IdTable, Sharded};
 
 macro_rules! id {
@@ -692,12 +692,12 @@ impl Ledger {
         }
         report.rejected.extend(a);
         report.rejected.extend(b);
-        // Pass 2, stream order: lateness and the watermark; repeats of an id first seen in
-        // this batch compare with what the table holds by then. Afterwards the events admitted
-        // are the `New` ones.
+        // Pass 2, stream order: lateness and the watermark; repeats compare with what the
+        // table holds by then (an earlier batch's event, or the first occurrence in this
+        // batch unless it was refused). Afterwards the events admitted are the `New` ones.
         for (k, event) in events.iter().enumerate() {
             let (verdict, recorded) = match verdicts[k] {
-                Verdict::Follower => match self.seen.get(event.id.0) {
+                Verdict::Repeat => match self.seen.get(event.id.0) {
                     Some(first) if first == fingerprint(event) => (Verdict::Duplicate, true),
                     Some(_) => (Verdict::Conflict, true),
                     // The first occurrence was refused: this one stands on its own.
@@ -796,7 +796,14 @@ fn legs_of(event: &Event, index: usize, shard: usize, legs: &mut Vec<Leg>) {
     let mut push = |location, destination| {
         let order_key = IdTable::order_key(key(event.sku, location));
         if Sharded::shard_of(order_key) == shard {
-            legs.push(Leg { order_key, index: index as u32, destination });
+            let reach = match event.kind {
+                EventKind::Receipt { order: Some(_), .. }
+                | EventKind::OrderPlaced { .. }
+                | EventKind::OrderCancelled { .. } => Reach::Orders,
+                EventKind::SensorReading { .. } => Reach::Readings,
+                _ => Reach::Totals,
+            };
+            legs.push(Leg { order_key, index: index as u32, destination, reach });
         }
     };
     push(event.location, false);
@@ -843,14 +850,13 @@ fn both<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl 
 }
 
 /// Pass 1 of a batch on one id shard (`table`, number `shard`): validates the shard's events,
-/// then, in stream order, compares their ids with the ids ingested before and records the
-/// first occurrence of each new id (pass 2 takes it back if it is too late), with the table's
+/// then, in stream order, records the id of each with its fingerprint unless the table holds
+/// it already (pass 2 takes a recorded id back if its event is too late), with the table's
 /// buckets asked for [`AHEAD`] events ahead.
 ///
-/// An id found in the table is a repeat of an earlier batch's event, or of an earlier event of
-/// this batch (a `Follower`, which pass 2 decides once it knows whether the first occurrence
-/// was admitted). Repeats are rare, so that is settled afterwards: the ids found go into a
-/// small table, and the events this pass found new are checked against it.
+/// An id found in the table is a `Repeat`: of an event of an earlier batch, or of an earlier
+/// event of this batch whose admission pass 2 has yet to decide. Repeats are rare, so pass 2
+/// settles each one against the table as it stands by then.
 ///
 /// Returns the shard's invalid events; the valid ones are left in `by_id` as (id,
 /// fingerprint, stream index), with the verdict on each in `verdicts` (both kept by the
@@ -879,34 +885,14 @@ fn check_ids(
         table.prefetch(IdTable::order_key(id));
     }
     verdicts.clear();
-    // Ids found in the table → 1, or 2 once seen new in this batch.
-    let mut repeated = IdTable::default();
     for (i, &(id, fingerprint, _)) in by_id.iter().enumerate() {
         if let Some(&(ahead, _, _)) = by_id.get(i + AHEAD) {
             table.prefetch(IdTable::order_key(ahead));
         }
-        match table.get(id) {
-            Some(seen) => {
-                repeated.insert(id, 1);
-                verdicts.push(if seen == fingerprint { Verdict::Duplicate } else { Verdict::Conflict });
-            }
-            None => {
-                table.insert(id, fingerprint);
-                verdicts.push(Verdict::New);
-            }
-        }
-    }
-    if !repeated.is_empty() {
-        for (&(id, _, _), &verdict) in by_id.iter().zip(verdicts.iter()) {
-            if verdict == Verdict::New && repeated.get(id).is_some() {
-                repeated.insert(id, 2);
-            }
-        }
-        for (&(id, _, _), verdict) in by_id.iter().zip(verdicts.iter_mut()) {
-            if *verdict != Verdict::New && repeated.get(id) == Some(2) {
-                *verdict = Verdict::Follower;
-            }
-        }
+        verdicts.push(match table.insert_absent(id, fingerprint) {
+            Some(_) => Verdict::Repeat,
+            None => Verdict::New,
+        });
     }
     rejected
 }
@@ -963,12 +949,12 @@ fn apply_shard(
     let look_up = |slots: &Chunked<Slot>, found: &mut [u32], i: usize| {
         if let Some(slot) = index.get(IdTable::key_of(legs[i].order_key)) {
             found[i] = slot as u32 - 1;
-            slots[slot as usize - 1].prefetch(&legs[i].op(events));
+            slots[slot as usize - 1].prefetch(legs[i].reach);
         }
     };
     // Operations on orders read a heap block too, found through the record's line.
     let orders = |slots: &Chunked<Slot>, found: &[u32], i: usize| {
-        if found[i] != u32::MAX && legs[i].op(events).on_orders() {
+        if found[i] != u32::MAX && legs[i].reach == Reach::Orders {
             slots[found[i] as usize].prefetch_orders();
         }
     };
@@ -1064,8 +1050,8 @@ enum Verdict {
     Conflict,
     /// New (accepted, after the lateness check).
     New,
-    /// A later occurrence of an id first seen in this batch.
-    Follower,
+    /// An id the table held when pass 1 came to it (pass 2 decides).
+    Repeat,
 }
 
 /// An admitted operation on one position (the operation itself is read from the event when
@@ -1078,6 +1064,8 @@ struct Leg {
     index: u32,
     /// Whether it is the second leg of its event (a transfer's destination).
     destination: bool,
+    /// The parts of its position the operation reads.
+    reach: Reach,
 }
 
 fn op_of(kind: EventKind) -> Op {

@@ -102,11 +102,6 @@ impl IdTable {
         crate::prefetch::prefetch(&self.lines[self.bucket_of(order_key) >> GROUP_BITS & mask]);
     }
 
-    /// Whether it holds no key.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The value of `key`.
     pub(crate) fn get(&self, key: u64) -> Option<u64> {
         let mask = self.buckets() - 1;
@@ -125,6 +120,21 @@ impl IdTable {
 
     /// Sets `key` to `value` (non-zero); returns the previous value.
     pub(crate) fn insert(&mut self, key: u64, value: u64) -> Option<u64> {
+        match self.probe(key, value) {
+            Ok(b) => Some(std::mem::replace(&mut self.at_mut(b).1, value)),
+            Err(()) => None,
+        }
+    }
+
+    /// Sets `key` to `value` (non-zero) unless it is there; returns the value it has then
+    /// (one probe where `get` and `insert` make two).
+    pub(crate) fn insert_absent(&mut self, key: u64, value: u64) -> Option<u64> {
+        self.probe(key, value).ok().map(|b| self.at(b).1)
+    }
+
+    /// The bucket of `key` if it is there; otherwise puts it there with `value` (non-zero),
+    /// growing first if the table is full.
+    fn probe(&mut self, key: u64, value: u64) -> Result<usize, ()> {
         debug_assert!(value != 0);
         if (self.len + 1) * 4 > self.buckets() * 3 {
             self.grow(self.buckets() * 2);
@@ -136,11 +146,10 @@ impl IdTable {
             if v == 0 {
                 *self.at_mut(b) = (key, value);
                 self.len += 1;
-                return None;
+                return Err(());
             }
             if k == key {
-                self.at_mut(b).1 = value;
-                return Some(v);
+                return Ok(b);
             }
             b = (b + 1) & mask;
         }
@@ -405,6 +414,9 @@ mod tests {
             let value = (x >> 20) | 1;
             if k % 7 == 3 {
                 assert_eq!(t.remove(key), m.remove(&key));
+            } else if k % 5 == 1 {
+                assert_eq!(t.insert_absent(key, value), m.get(&key).copied());
+                m.entry(key).or_insert(value);
             } else {
                 assert_eq!(t.insert(key, value), m.insert(key, value));
             }
