@@ -695,8 +695,19 @@ impl Ledger {
         // Pass 2, stream order: lateness and the watermark; repeats compare with what the
         // table holds by then (an earlier batch's event, or the first occurrence in this
         // batch unless it was refused). Afterwards the events admitted are the `New` ones.
+        // The watermark and the start of the lateness window (i64::MIN: none) are kept in
+        // locals: the common case, a new event inside the window, reads nothing else.
+        let lateness = self.config.lateness;
+        let mut latest = self.watermark;
+        let mut horizon = self.settle_before().map_or(i64::MIN, |h| h.0);
         for (k, event) in events.iter().enumerate() {
+            let time = event.time;
             let (verdict, recorded) = match verdicts[k] {
+                Verdict::New if time.0 >= horizon => {
+                    advance(&mut latest, &mut horizon, time, lateness);
+                    report.accepted += 1;
+                    continue;
+                }
                 Verdict::Repeat => match self.seen.get(event.id.0) {
                     Some(first) if first == fingerprint(event) => (Verdict::Duplicate, true),
                     Some(_) => (Verdict::Conflict, true),
@@ -715,25 +726,29 @@ impl Ledger {
                     report.rejected.push(Rejected { index: k, id: event.id, reason: Rejection::ConflictingDuplicate });
                     Verdict::Conflict
                 }
-                _ if self.settle_before().is_some_and(|horizon| event.time < horizon) => {
+                _ if time.0 < horizon => {
                     if recorded {
                         self.seen.remove(event.id.0);
                     }
-                    let watermark = self.watermark.unwrap_or(event.time);
-                    let reason = Rejection::TooLate { time: event.time, watermark, lateness: self.config.lateness };
-                    report.rejected.push(Rejected { index: k, id: event.id, reason });
+                    let watermark = latest.unwrap_or(time);
+                    report.rejected.push(Rejected {
+                        index: k,
+                        id: event.id,
+                        reason: Rejection::TooLate { time, watermark, lateness },
+                    });
                     Verdict::Invalid
                 }
                 _ => {
                     if !recorded {
                         self.seen.insert(event.id.0, fingerprint(event));
                     }
-                    self.watermark = Some(self.watermark.map_or(event.time, |w| w.max(event.time)));
+                    advance(&mut latest, &mut horizon, time, lateness);
                     report.accepted += 1;
                     Verdict::New
                 }
             };
         }
+        self.watermark = latest;
         report.rejected.sort_unstable_by_key(|r| r.index);
         // Pass 3, per position shard, each on its own thread: the operations of the events
         // admitted whose position is in the shard, looked up and applied in stream order.
@@ -831,6 +846,15 @@ impl PartialEq for Ledger {
             && self.seen == other.seen
             && self.touched.len() == other.touched.len()
             && self.touched.iter().zip(&other.touched).all(same_position)
+    }
+}
+
+/// Moves the watermark `latest` to `time` if later, and with it the start of the lateness
+/// window `horizon`.
+fn advance(latest: &mut Option<Duration>, horizon: &mut i64, time: Duration, lateness: Duration) {
+    if latest.is_none_or(|w| time > w) {
+        *latest = Some(time);
+        *horizon = time.0.saturating_sub(lateness.0);
     }
 }
 
