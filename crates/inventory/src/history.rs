@@ -315,6 +315,7 @@ impl Journal {
 
 /// Applies one operation to a position: the ledger's semantics, in one place. Returns what it
 /// overwrote, for [`undo`].
+#[inline(always)]
 fn apply(p: &mut Position, step: &Step, shortage: ShortagePolicy) -> Before {
     p.last_event = Some(p.last_event.map_or(step.time, |t| t.max(step.time)));
     let mut other = Other::Nothing;

@@ -456,7 +456,7 @@ pub struct Ledger {
 /// costs a page fault per 4 KiB each time).
 #[derive(Default)]
 struct Scratch {
-    /// Per id shard: (id, fingerprint, stream index) of the valid events.
+    /// Per id shard: (id's order key, fingerprint, stream index) of the valid events.
     ids: [Vec<(u64, u64, u32)>; 2],
     /// Per id shard: the verdict on each of them.
     checked: [Vec<Verdict>; 2],
@@ -882,8 +882,8 @@ fn both<A: Send, B: Send>(parallel: bool, a: impl FnOnce() -> A + Send, b: impl 
 /// event of this batch whose admission pass 2 has yet to decide. Repeats are rare, so pass 2
 /// settles each one against the table as it stands by then.
 ///
-/// Returns the shard's invalid events; the valid ones are left in `by_id` as (id,
-/// fingerprint, stream index), with the verdict on each in `verdicts` (both kept by the
+/// Returns the shard's invalid events; the valid ones are left in `by_id` as (the id's order
+/// key, fingerprint, stream index), with the verdict on each in `verdicts` (both kept by the
 /// caller from one batch to the next).
 fn check_ids(
     table: &mut IdTable,
@@ -892,28 +892,29 @@ fn check_ids(
     (skus, locations): (usize, usize),
     (by_id, verdicts): (&mut Vec<(u64, u64, u32)>, &mut Vec<Verdict>),
 ) -> Vec<Rejected> {
-    // (id, fingerprint, stream index).
+    // (id's order key, fingerprint, stream index).
     by_id.clear();
     let mut rejected = Vec::new();
     for (k, event) in events.iter().enumerate() {
-        if Sharded::shard_of(IdTable::order_key(event.id.0)) != shard {
+        let order_key = IdTable::order_key(event.id.0);
+        if Sharded::shard_of(order_key) != shard {
             continue;
         }
         match validate(event, skus, locations) {
-            Ok(()) => by_id.push((event.id.0, fingerprint(event), k as u32)),
+            Ok(()) => by_id.push((order_key, fingerprint(event), k as u32)),
             Err(reason) => rejected.push(Rejected { index: k, id: event.id, reason }),
         }
     }
     table.reserve(by_id.len());
-    for &(id, _, _) in by_id.iter().take(AHEAD) {
-        table.prefetch(IdTable::order_key(id));
+    for &(order_key, _, _) in by_id.iter().take(AHEAD) {
+        table.prefetch(order_key);
     }
     verdicts.clear();
-    for (i, &(id, fingerprint, _)) in by_id.iter().enumerate() {
+    for (i, &(order_key, fingerprint, _)) in by_id.iter().enumerate() {
         if let Some(&(ahead, _, _)) = by_id.get(i + AHEAD) {
-            table.prefetch(IdTable::order_key(ahead));
+            table.prefetch(ahead);
         }
-        verdicts.push(match table.insert_absent(id, fingerprint) {
+        verdicts.push(match table.insert_absent_hashed(order_key, fingerprint) {
             Some(_) => Verdict::Repeat,
             None => Verdict::New,
         });
@@ -971,7 +972,7 @@ fn apply_shard(
     found.clear();
     found.resize(count, u32::MAX);
     let look_up = |slots: &Chunked<Slot>, found: &mut [u32], i: usize| {
-        if let Some(slot) = index.get(IdTable::key_of(legs[i].order_key)) {
+        if let Some(slot) = index.get_hashed(legs[i].order_key) {
             found[i] = slot as u32 - 1;
             slots[slot as usize - 1].prefetch(legs[i].reach);
         }
@@ -1017,17 +1018,17 @@ fn apply_shard(
             index.prefetch(legs[ahead as usize].order_key);
         }
         let leg = &legs[i as usize];
-        let key = IdTable::key_of(leg.order_key);
-        if let Some(slot) = index.get(key) {
+        if let Some(slot) = index.get_hashed(leg.order_key) {
             // Created by an earlier leg of this batch.
             apply(&mut slots[slot as usize - 1], leg, &mut reordered);
             continue;
         }
         let at = slots.len() as u32;
+        let key = IdTable::key_of(leg.order_key);
         let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
         apply(&mut slot, leg, &mut reordered);
         slots.push(slot);
-        index.insert(key, u64::from(at) + 1);
+        index.insert_hashed(leg.order_key, u64::from(at) + 1);
         fresh.push((leg.ordinal(), at << 1 | number));
     }
     // The entries the lateness window has passed.

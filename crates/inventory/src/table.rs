@@ -37,7 +37,9 @@ struct Line([(u64, u64); 1 << GROUP_BITS]);
 
 const _: () = assert!(std::mem::size_of::<Line>() == 64);
 
-/// A `u64 → u64` map whose values are never 0 (0 marks an empty entry).
+/// A `u64 → u64` map whose values are never 0 (0 marks an empty entry). Entries hold the
+/// [`IdTable::order_key`] of their key, from which growing and removing find the bucket
+/// without hashing again.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct IdTable {
@@ -84,10 +86,6 @@ impl IdTable {
         (((order_key << 1) >> (self.shift + GROUP_BITS)) << GROUP_BITS | (order_key & IN_GROUP)) as usize
     }
 
-    fn bucket(&self, key: u64) -> usize {
-        self.bucket_of(Self::order_key(key))
-    }
-
     fn at(&self, b: usize) -> (u64, u64) {
         self.lines[b >> GROUP_BITS].0[b & IN_GROUP as usize]
     }
@@ -97,6 +95,7 @@ impl IdTable {
     }
 
     /// Starts loading the line of the bucket of `order_key` (see [`crate::prefetch`]).
+    #[inline]
     pub(crate) fn prefetch(&self, order_key: u64) {
         let mask = self.lines.len() - 1;
         crate::prefetch::prefetch(&self.lines[self.bucket_of(order_key) >> GROUP_BITS & mask]);
@@ -104,14 +103,20 @@ impl IdTable {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: u64) -> Option<u64> {
+        self.get_hashed(Self::order_key(key))
+    }
+
+    /// The value of the key whose [`Self::order_key`] is `order_key`.
+    #[inline]
+    pub(crate) fn get_hashed(&self, order_key: u64) -> Option<u64> {
         let mask = self.buckets() - 1;
-        let mut b = self.bucket(key);
+        let mut b = self.bucket_of(order_key);
         loop {
             let (k, v) = self.at(b);
             if v == 0 {
                 return None;
             }
-            if k == key {
+            if k == order_key {
                 return Some(v);
             }
             b = (b + 1) & mask;
@@ -120,35 +125,42 @@ impl IdTable {
 
     /// Sets `key` to `value` (non-zero); returns the previous value.
     pub(crate) fn insert(&mut self, key: u64, value: u64) -> Option<u64> {
-        match self.probe(key, value) {
+        self.insert_hashed(Self::order_key(key), value)
+    }
+
+    /// [`Self::insert`] by order key.
+    pub(crate) fn insert_hashed(&mut self, order_key: u64, value: u64) -> Option<u64> {
+        match self.probe(order_key, value) {
             Ok(b) => Some(std::mem::replace(&mut self.at_mut(b).1, value)),
             Err(()) => None,
         }
     }
 
-    /// Sets `key` to `value` (non-zero) unless it is there; returns the value it has then
-    /// (one probe where `get` and `insert` make two).
-    pub(crate) fn insert_absent(&mut self, key: u64, value: u64) -> Option<u64> {
-        self.probe(key, value).ok().map(|b| self.at(b).1)
+    /// Sets the key whose [`Self::order_key`] is `order_key` to `value` (non-zero) unless it
+    /// is there; returns the value it has then (one probe where `get` and `insert` make two).
+    #[inline]
+    pub(crate) fn insert_absent_hashed(&mut self, order_key: u64, value: u64) -> Option<u64> {
+        self.probe(order_key, value).ok().map(|b| self.at(b).1)
     }
 
-    /// The bucket of `key` if it is there; otherwise puts it there with `value` (non-zero),
-    /// growing first if the table is full.
-    fn probe(&mut self, key: u64, value: u64) -> Result<usize, ()> {
+    /// The bucket of `order_key` if it is there; otherwise puts it there with `value`
+    /// (non-zero), growing first if the table is full.
+    #[inline]
+    fn probe(&mut self, order_key: u64, value: u64) -> Result<usize, ()> {
         debug_assert!(value != 0);
         if (self.len + 1) * 4 > self.buckets() * 3 {
             self.grow(self.buckets() * 2);
         }
         let mask = self.buckets() - 1;
-        let mut b = self.bucket(key);
+        let mut b = self.bucket_of(order_key);
         loop {
             let (k, v) = self.at(b);
             if v == 0 {
-                *self.at_mut(b) = (key, value);
+                *self.at_mut(b) = (order_key, value);
                 self.len += 1;
                 return Err(());
             }
-            if k == key {
+            if k == order_key {
                 return Ok(b);
             }
             b = (b + 1) & mask;
@@ -158,14 +170,15 @@ impl IdTable {
     /// Removes `key`; returns its value. Later entries of its probe run shift back (no
     /// tombstones).
     pub(crate) fn remove(&mut self, key: u64) -> Option<u64> {
+        let order_key = Self::order_key(key);
         let mask = self.buckets() - 1;
-        let mut hole = self.bucket(key);
+        let mut hole = self.bucket_of(order_key);
         loop {
             let (k, v) = self.at(hole);
             if v == 0 {
                 return None;
             }
-            if k == key {
+            if k == order_key {
                 break;
             }
             hole = (hole + 1) & mask;
@@ -181,7 +194,7 @@ impl IdTable {
                 return Some(value);
             }
             // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
-            let home = self.bucket(k);
+            let home = self.bucket_of(k);
             let stays = if hole <= j { hole < home && home <= j } else { hole < home || home <= j };
             if !stays {
                 *self.at_mut(hole) = (k, v);
@@ -205,16 +218,16 @@ impl IdTable {
         let old = std::mem::replace(&mut self.lines, crate::pages::filled(buckets >> GROUP_BITS, Line::default()));
         self.shift = 64 - buckets.trailing_zeros();
         self.len = 0;
-        for (k, v) in old.iter().flat_map(|line| line.0) {
+        for (order_key, v) in old.iter().flat_map(|line| line.0) {
             if v != 0 {
-                self.insert(k, v);
+                self.insert_hashed(order_key, v);
             }
         }
     }
 
     /// The pairs, in bucket order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
-        self.lines.iter().flat_map(|line| line.0).filter(|&(_, v)| v != 0)
+        self.lines.iter().flat_map(|line| line.0).filter(|&(_, v)| v != 0).map(|(k, v)| (Self::key_of(k), v))
     }
 }
 
@@ -415,7 +428,7 @@ mod tests {
             if k % 7 == 3 {
                 assert_eq!(t.remove(key), m.remove(&key));
             } else if k % 5 == 1 {
-                assert_eq!(t.insert_absent(key, value), m.get(&key).copied());
+                assert_eq!(t.insert_absent_hashed(IdTable::order_key(key), value), m.get(&key).copied());
                 m.entry(key).or_insert(value);
             } else {
                 assert_eq!(t.insert(key, value), m.insert(key, value));
@@ -434,9 +447,9 @@ mod tests {
         for k in 400..404 {
             g.insert(k, 1);
         }
-        let first = g.bucket(400);
+        let first = g.bucket_of(IdTable::order_key(400));
         assert_eq!(first % 4, 0);
-        assert!((401..404).all(|k| g.bucket(k) == first + (k - 400) as usize));
+        assert!((401..404).all(|k| g.bucket_of(IdTable::order_key(k)) == first + (k - 400) as usize));
         let mut u = IdTable::default();
         u.reserve(100_000);
         for (k, v) in &m {
