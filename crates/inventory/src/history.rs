@@ -16,8 +16,6 @@
 //! once instead of twice, and a position is one 256-byte record (four cache lines) with no heap
 //! block of its own: the journal is written sequentially.
 
-use std::collections::VecDeque;
-
 use milkrun_model::Duration;
 
 use crate::ledger::{
@@ -190,7 +188,7 @@ impl Slot {
 ///
 /// Two cache lines exactly: the journal writes one per operation, so its size is most of
 /// what the journal costs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(align(64))]
 pub(crate) struct Entry {
@@ -236,10 +234,15 @@ enum Other {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(from = "Persisted", into = "Persisted"))]
 pub(crate) struct Journal {
-    entries: VecDeque<Entry>,
-    /// The time of each entry, apart: trimming reads 8 bytes per entry instead of the entry's
-    /// cache lines, long gone from the caches by the time the window has passed them.
-    times: VecDeque<Duration>,
+    /// A ring: entry number `front + i` is at `(start + i) % capacity`, for `i < len`; the
+    /// capacity is 0 or a power of two, and slots outside the ring hold stale entries.
+    entries: Vec<Entry>,
+    /// The time of each entry, in the same ring, apart: trimming reads 8 bytes per entry
+    /// instead of the entry's cache lines, long gone from the caches by the time the window
+    /// has passed them.
+    times: Vec<Duration>,
+    start: usize,
+    len: usize,
     /// The number of the first entry kept.
     front: u64,
 }
@@ -248,57 +251,94 @@ pub(crate) struct Journal {
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Persisted {
-    entries: VecDeque<Entry>,
+    entries: Vec<Entry>,
     front: u64,
 }
 
 #[cfg(feature = "serde")]
 impl From<Persisted> for Journal {
     fn from(p: Persisted) -> Self {
-        let times = p.entries.iter().map(|e| e.step.time).collect();
-        Self { entries: p.entries, times, front: p.front }
+        let mut journal = Self { front: p.front, ..Self::default() };
+        for entry in p.entries {
+            journal.push(entry);
+        }
+        journal
     }
 }
 
 #[cfg(feature = "serde")]
 impl From<Journal> for Persisted {
     fn from(j: Journal) -> Self {
-        Self { entries: j.entries, front: j.front }
+        Self { entries: j.iter().copied().collect(), front: j.front }
     }
 }
 
 impl Journal {
+    /// Appends an entry; returns its number.
+    #[inline(always)]
     fn push(&mut self, entry: Entry) -> u64 {
-        self.times.push_back(entry.step.time);
-        self.entries.push_back(entry);
-        self.front + self.entries.len() as u64 - 1
+        if self.len == self.entries.len() {
+            self.grow(entry);
+        }
+        let at = (self.start + self.len) & (self.entries.len() - 1);
+        self.times[at] = entry.step.time;
+        self.entries[at] = entry;
+        self.len += 1;
+        self.front + self.len as u64 - 1
+    }
+
+    /// Doubles the ring (at least 64 slots), its entries moved to the start; `fill` fills the
+    /// new slots.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, fill: Entry) {
+        let capacity = (self.entries.len() * 2).max(64);
+        let mut entries = Vec::with_capacity(capacity);
+        crate::pages::advise_huge_pages(entries.spare_capacity_mut());
+        entries.extend(self.iter().copied());
+        entries.resize(capacity, fill);
+        let mut times: Vec<Duration> = (0..self.len).map(|i| self.times[self.slot(i)]).collect();
+        times.resize(capacity, Duration(0));
+        (self.entries, self.times, self.start) = (entries, times, 0);
+    }
+
+    /// The ring slot of the entry `i` places after the front.
+    fn slot(&self, i: usize) -> usize {
+        (self.start + i) & (self.entries.len() - 1)
+    }
+
+    /// The entries, oldest first.
+    fn iter(&self) -> impl Iterator<Item = &Entry> + '_ {
+        (0..self.len).map(|i| &self.entries[self.slot(i)])
     }
 
     /// Entry number `at`, unless it was dropped (or is [`NONE`]).
     fn get(&self, at: u64) -> Option<&Entry> {
-        self.entries.get(usize::try_from(at.checked_sub(self.front)?).ok()?)
+        let i = usize::try_from(at.checked_sub(self.front)?).ok()?;
+        (i < self.len).then(|| &self.entries[self.slot(i)])
     }
 
     /// Drops the entries at the front that are older than `horizon` (no operation can go
     /// before them any more). Entries behind a newer one stay until it goes.
     pub(crate) fn trim(&mut self, horizon: Duration) {
-        let old = self.times.iter().take_while(|&&t| t < horizon).count();
-        self.entries.drain(..old);
-        self.times.drain(..old);
-        self.front += old as u64;
+        let old = (0..self.len).take_while(|&i| self.times[self.slot(i)] < horizon).count();
+        if old > 0 {
+            self.start = self.slot(old);
+            self.len -= old;
+            self.front += old as u64;
+        }
     }
 
     /// Rewrites the journal of `slots` with only the entries not older than `horizon`,
     /// releasing the memory of the rest.
     pub(crate) fn compact<'a>(&mut self, slots: impl IntoIterator<Item = &'a mut Slot>, horizon: Duration) {
-        let mut kept =
-            Journal { entries: VecDeque::new(), times: VecDeque::new(), front: self.front + self.entries.len() as u64 };
+        let mut kept = Journal { front: self.front + self.len as u64, ..Journal::default() };
         let mut chain = Vec::new();
         for slot in slots {
             chain.clear();
             let mut at = slot.head;
             while let Some(entry) = self.get(at).filter(|e| e.step.time >= horizon) {
-                chain.push(entry.clone());
+                chain.push(*entry);
                 at = entry.prev;
             }
             slot.head = NONE;
@@ -307,8 +347,6 @@ impl Journal {
                 slot.head = kept.push(entry);
             }
         }
-        kept.entries.shrink_to_fit();
-        kept.times.shrink_to_fit();
         *self = kept;
     }
 }

@@ -971,12 +971,13 @@ fn apply_shard(
     // The slot of each leg's position, or u32::MAX.
     found.clear();
     found.resize(count, u32::MAX);
-    let look_up = |slots: &Chunked<Slot>, found: &mut [u32], i: usize| {
-        if let Some(slot) = index.get_hashed(legs[i].order_key) {
-            found[i] = slot as u32 - 1;
-            slots[slot as usize - 1].prefetch(legs[i].reach);
+    #[inline(always)]
+    fn look_up(index: &IdTable, slots: &Chunked<Slot>, leg: &Leg, found: &mut u32) {
+        if let Some(slot) = index.get_hashed(leg.order_key) {
+            *found = slot as u32 - 1;
+            slots[slot as usize - 1].prefetch(leg.reach);
         }
-    };
+    }
     // Operations on orders read a heap block too, found through the record's line.
     let orders = |slots: &Chunked<Slot>, found: &[u32], i: usize| {
         if found[i] != u32::MAX && legs[i].reach == Reach::Orders {
@@ -987,7 +988,7 @@ fn apply_shard(
         index.prefetch(leg.order_key);
     }
     for i in 0..count.min(AHEAD) {
-        look_up(slots, found, i);
+        look_up(index, slots, &legs[i], &mut found[i]);
     }
     // Legs of positions not in the index, in stream order.
     let mut missing: Vec<u32> = Vec::new();
@@ -995,8 +996,8 @@ fn apply_shard(
         if let Some(leg) = legs.get(i + 2 * AHEAD) {
             index.prefetch(leg.order_key);
         }
-        if i + AHEAD < count {
-            look_up(slots, found, i + AHEAD);
+        if let Some(leg) = legs.get(i + AHEAD) {
+            look_up(index, slots, leg, &mut found[i + AHEAD]);
         }
         if i + AHEAD / 2 < count {
             orders(slots, found, i + AHEAD / 2);
