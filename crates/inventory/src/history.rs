@@ -120,6 +120,7 @@ impl Slot {
     /// An operation in order costs O(1). A late one costs O(k) for the k operations of the
     /// window after it: they are undone, and applied again after it. The caller guarantees
     /// that `step` is not older than the lateness window as of the journal's last trim.
+    #[inline(always)]
     pub(crate) fn push(&mut self, journal: &mut Journal, step: Step, shortage: ShortagePolicy) -> bool {
         let key = step.key();
         if self.last <= key {
@@ -128,6 +129,14 @@ impl Slot {
             self.head = journal.push(Entry { step, prev: self.head, before });
             return false;
         }
+        self.insert(journal, step, key, shortage);
+        true
+    }
+
+    /// [`Slot::push`] of an operation that goes before the latest one (`key` is its key).
+    #[cold]
+    #[inline(never)]
+    fn insert(&mut self, journal: &mut Journal, step: Step, key: Key, shortage: ShortagePolicy) {
         // Every entry after `key` is in the journal: it is newer than `step`, so newer than the
         // window's start at the last trim.
         let mut undone = Vec::new();
@@ -145,7 +154,6 @@ impl Slot {
             at = journal.push(Entry { step, prev: at, before });
         }
         self.head = at;
-        true
     }
 
     /// The journal entries of this position not older than `horizon`, latest first.

@@ -963,11 +963,6 @@ fn apply_shard(
     let legs = &*legs;
     let count = legs.len();
     let mut reordered = Vec::new();
-    let mut apply = |slot: &mut Slot, leg: &Leg, reordered: &mut Vec<u32>| {
-        if slot.push(journal, leg.step(events), shortage) {
-            reordered.push(leg.index);
-        }
-    };
     // The slot of each leg's position, or u32::MAX.
     found.clear();
     found.resize(count, u32::MAX);
@@ -1004,7 +999,7 @@ fn apply_shard(
         }
         match found[i] {
             u32::MAX => missing.push(i as u32),
-            slot => apply(&mut slots[slot as usize], &legs[i], &mut reordered),
+            slot => legs[i].apply(&mut slots[slot as usize], journal, events, shortage, &mut reordered),
         }
     }
     // Their index entries are asked for ahead too: the lines read by the look-up above have
@@ -1021,13 +1016,13 @@ fn apply_shard(
         let leg = &legs[i as usize];
         if let Some(slot) = index.get_hashed(leg.order_key) {
             // Created by an earlier leg of this batch.
-            apply(&mut slots[slot as usize - 1], leg, &mut reordered);
+            leg.apply(&mut slots[slot as usize - 1], journal, events, shortage, &mut reordered);
             continue;
         }
         let at = slots.len() as u32;
         let key = IdTable::key_of(leg.order_key);
         let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
-        apply(&mut slot, leg, &mut reordered);
+        leg.apply(&mut slot, journal, events, shortage, &mut reordered);
         slots.push(slot);
         index.insert_hashed(leg.order_key, u64::from(at) + 1);
         fresh.push((leg.ordinal(), at << 1 | number));
@@ -1052,6 +1047,23 @@ impl Leg {
     fn step(&self, events: &[Event]) -> Step {
         let event = &events[self.index as usize];
         Step { time: event.time, id: event.id, op: self.op(events) }
+    }
+
+    /// Applies it to its position's record (inlined at every call: it is the apply pass's
+    /// work); notes its event in `reordered` if it went before the position's latest
+    /// operation.
+    #[inline(always)]
+    fn apply(
+        &self,
+        slot: &mut Slot,
+        journal: &mut Journal,
+        events: &[Event],
+        shortage: ShortagePolicy,
+        reordered: &mut Vec<u32>,
+    ) {
+        if slot.push(journal, self.step(events), shortage) {
+            reordered.push(self.index);
+        }
     }
 
     /// Its place in the batch's legs: by event, the origin of a transfer first.
