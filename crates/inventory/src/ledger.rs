@@ -780,10 +780,11 @@ impl Ledger {
                 )
             },
         );
-        // Positions new to the ledger, in the order of their first operation.
+        // Positions new to the ledger, in the order of their first operation (each shard's
+        // list is in that order already: the stable sort merges the two runs in one pass).
         let mut fresh = a.fresh;
         fresh.extend(b.fresh);
-        fresh.sort_unstable();
+        fresh.sort();
         self.touched.extend(fresh.iter().map(|&(_, handle)| handle));
         let mut reordered = a.reordered;
         reordered.extend(b.reordered);
