@@ -242,13 +242,16 @@ enum Other {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(from = "Persisted", into = "Persisted"))]
 pub(crate) struct Journal {
-    /// A ring: entry number `front + i` is at `(start + i) % capacity`, for `i < len`; the
-    /// capacity is 0 or a power of two, and slots outside the ring hold stale entries.
+    /// A ring of `capacity` slots (0 or a power of two): entry number `front + i` is at
+    /// `(start + i) % capacity`, for `i < len`. The vector holds the slots written since the
+    /// ring last grew (all of them once it has wrapped around; slots outside the ring hold
+    /// stale entries), so that growing writes only the entries it keeps.
     entries: Vec<Entry>,
     /// The time of each entry, in the same ring, apart: trimming reads 8 bytes per entry
     /// instead of the entry's cache lines, long gone from the caches by the time the window
     /// has passed them.
     times: Vec<Duration>,
+    capacity: usize,
     start: usize,
     len: usize,
     /// The number of the first entry kept.
@@ -285,34 +288,40 @@ impl Journal {
     /// Appends an entry; returns its number.
     #[inline(always)]
     fn push(&mut self, entry: Entry) -> u64 {
-        if self.len == self.entries.len() {
-            self.grow(entry);
+        if self.len == self.capacity {
+            self.grow();
         }
-        let at = (self.start + self.len) & (self.entries.len() - 1);
-        self.times[at] = entry.step.time;
-        self.entries[at] = entry;
+        // The slots are written in ring order: the next is either one written before or the
+        // first never written.
+        let at = self.slot(self.len);
+        debug_assert!(at <= self.entries.len());
+        if at < self.entries.len() {
+            self.times[at] = entry.step.time;
+            self.entries[at] = entry;
+        } else {
+            self.times.push(entry.step.time);
+            self.entries.push(entry);
+        }
         self.len += 1;
         self.front + self.len as u64 - 1
     }
 
-    /// Doubles the ring (at least 64 slots), its entries moved to the start; `fill` fills the
-    /// new slots.
+    /// Doubles the ring (at least 64 slots), its entries moved to the start.
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, fill: Entry) {
-        let capacity = (self.entries.len() * 2).max(64);
+    fn grow(&mut self) {
+        let capacity = (self.capacity * 2).max(64);
         let mut entries = Vec::with_capacity(capacity);
         crate::pages::advise_huge_pages(entries.spare_capacity_mut());
         entries.extend(self.iter().copied());
-        entries.resize(capacity, fill);
-        let mut times: Vec<Duration> = (0..self.len).map(|i| self.times[self.slot(i)]).collect();
-        times.resize(capacity, Duration(0));
-        (self.entries, self.times, self.start) = (entries, times, 0);
+        let mut times = Vec::with_capacity(capacity);
+        times.extend((0..self.len).map(|i| self.times[self.slot(i)]));
+        (self.entries, self.times, self.capacity, self.start) = (entries, times, capacity, 0);
     }
 
     /// The ring slot of the entry `i` places after the front.
     fn slot(&self, i: usize) -> usize {
-        (self.start + i) & (self.entries.len() - 1)
+        (self.start + i) & self.capacity.wrapping_sub(1)
     }
 
     /// The entries, oldest first.
