@@ -1022,9 +1022,8 @@ fn apply_shard(
         }
         let at = slots.len() as u32;
         let key = IdTable::key_of(leg.order_key);
-        let mut slot = Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32));
-        leg.apply(&mut slot, journal, events, shortage, &mut reordered);
-        slots.push(slot);
+        slots.push(Slot::new(SkuId((key >> 32) as u32), LocationId(key as u32)));
+        leg.apply(&mut slots[at as usize], journal, events, shortage, &mut reordered);
         index.insert_hashed(leg.order_key, u64::from(at) + 1);
         fresh.push((leg.ordinal(), at << 1 | number));
     }
