@@ -8,7 +8,8 @@
 //!   event ids and positions is reserved before it (also not timed; the time is shown); with
 //!   `--opening` the ledger first takes an opening cycle count for every position (untimed),
 //!   so that the stream goes into a ledger that already holds its SKU-locations instead of
-//!   creating them as it goes;
+//!   creating them as it goes; with `--hashed-ids` the event ids are scrambled (unique, in no
+//!   order) instead of numbered in sequence;
 //! - `... --bin inventory -- plan --positions 1000000 --threads 2` generates a year of daily
 //!   demand per position (smooth and intermittent) and classifies it (standing in for the
 //!   weekly model-selection job: SES for smooth and erratic series, SBA for intermittent and
@@ -50,10 +51,11 @@ struct Options {
     sample: usize,
     batch: usize,
     opening: bool,
+    hashed_ids: bool,
 }
 
 const USAGE: &str = "usage: inventory ingest|plan [--positions N[,N...]] [--seed 1]\n  \
-    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01] [--batch 100000] [--opening]\n  \
+    ingest: [--events-per-position 10] [--late 0.02] [--repeated 0.01] [--batch 100000] [--opening] [--hashed-ids]\n  \
     plan: [--threads 2] [--days 365] [--sample 2000]";
 
 fn parse() -> Result<Options, String> {
@@ -75,6 +77,7 @@ fn parse() -> Result<Options, String> {
         sample: 2000,
         batch: 100_000,
         opening: false,
+        hashed_ids: false,
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -94,6 +97,7 @@ fn parse() -> Result<Options, String> {
             "--sample" => o.sample = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--batch" => o.batch = value()?.parse().map_err(|e| format!("{flag}: {e}"))?,
             "--opening" => o.opening = true,
+            "--hashed-ids" => o.hashed_ids = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
@@ -121,6 +125,19 @@ impl Gen {
     fn unit(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// The id of the `k`-th event: `k` (ids numbered in sequence, as most feeds number them), or
+/// with `hashed`, `k` scrambled by a bijection of `u64` (SplitMix64's finaliser), as ids
+/// hashed from strings are: unique, with no order the ledger's id table could use.
+fn event_id(k: u64, hashed: bool) -> EventId {
+    if !hashed {
+        return EventId(k);
+    }
+    let mut z = k;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    EventId(z ^ (z >> 31))
 }
 
 /// Peak resident memory of this process in MiB, from /proc (Linux).
@@ -151,7 +168,7 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
         // Ids after the stream's, at time 0 (the stream's first events are at time 0 too).
         let counts: Vec<Event> = (0..positions)
             .map(|p| Event {
-                id: EventId(total + p as u64),
+                id: event_id(total + p as u64, o.hashed_ids),
                 time: Duration(0),
                 sku: SkuId((p % skus) as u32),
                 location: LocationId((p / skus) as u32),
@@ -214,7 +231,7 @@ fn ingest(positions: usize, o: &Options) -> Result<(), String> {
                 EventKind::Adjustment { delta: -q / 2.0 }
             };
             buffer.push(Event {
-                id: EventId(id),
+                id: event_id(id, o.hashed_ids),
                 time: Duration(time.max(0)),
                 sku: SkuId((p % skus) as u32),
                 location: LocationId((p / skus) as u32),
