@@ -205,8 +205,11 @@ impl LocalSearch {
             if !SHIP && data.swap_star() && self.swap_star_pass(data, tours, eval) {
                 improved = true;
             }
-            // O(routes²): only once the client moves are exhausted.
-            if !improved && data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
+            // O(routes²), every round (not only once the client moves are exhausted): with
+            // several vehicle types a client move often pays only once its route has changed
+            // vehicle, and the penalised search otherwise rarely reaches that pair of moves
+            // (HFVRP at 2 s per 100 nodes, same run: mean gap 2.775 % -> 2.604 %).
+            if data.vtypes.len() > 1 && self.swap_routes_pass(data, tours, eval) {
                 improved = true;
             }
             // O(routes² x route length): only once the client moves are exhausted.
